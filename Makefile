@@ -1,0 +1,42 @@
+# The README's two commands: `make reports` and `make test`. Both set everything up first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+KERNEL := samenwerkingsmonitor
+STAMP := $(VENV)/.installed
+
+.PHONY: install test reports bench lint demo clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11 or python3)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	# The notebooks' kernel is the project's own, kept inside the venv (no user-wide install).
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Samenwerkingsmonitor (Python 3)"
+	@touch $@
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+reports: $(STAMP)
+	@mkdir -p reports
+	@set -e; found=0; for nb in notebooks/*.ipynb; do \
+		[ -e "$$nb" ] || continue; found=1; \
+		$(VENV)/bin/papermill --kernel $(KERNEL) "$$nb" "reports/$$(basename "$$nb")"; \
+	done; [ $$found = 1 ] || echo "no notebooks to render yet"
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check monitor tests benchmarks
+
+# Regenerate the committed demo data from its preset (monitor/config.py: DEMO_SETTINGS).
+demo: $(STAMP)
+	$(VENV)/bin/monitor simulate data/demo/responses.csv --preset demo --force
+
+clean:
+	rm -rf $(VENV) .pytest_cache

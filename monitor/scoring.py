@@ -1,0 +1,205 @@
+"""Scoring: reverse-keying, scale scores, the trust index, and suppressed group tables.
+
+Privacy rule: a group with fewer than ``min_group_size`` answers shows no figure (primary
+suppression), and further groups are hidden (complementary suppression) so that no hidden
+group can be recovered by subtracting the shown groups from a shown total.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .data import item_matrix
+from .instrument import Instrument, load_instrument
+
+__all__ = ["reverse_key", "theme_scores", "aggregate", "suppress_small_groups",
+           "DEFAULT_MIN_SHARE", "DEFAULT_MIN_GROUP_SIZE"]
+
+DEFAULT_MIN_SHARE = 2 / 3
+DEFAULT_MIN_GROUP_SIZE = 5
+
+
+def reverse_key(frame: pd.DataFrame, instrument: Instrument | None = None) -> pd.DataFrame:
+    """Return a copy with reverse-keyed items recoded as ``min + max - answer``.
+
+    Examples
+    --------
+    On the 1-5 scale, an answer 1 to a reverse-keyed item becomes 5; missing stays missing.
+    """
+    instrument = instrument or load_instrument()
+    out = frame.copy()
+    flip = instrument.scale.min + instrument.scale.max
+    for item in instrument.reverse_items:
+        if item in out:
+            out[item] = (flip - out[item]).astype(out[item].dtype)
+    return out
+
+
+def _row_mean(values: np.ndarray) -> np.ndarray:
+    """Mean of the finite values per row; NaN for a row without any."""
+    finite = np.isfinite(values)
+    count = finite.sum(axis=1)
+    total = np.where(finite, values, 0.0).sum(axis=1)
+    return np.divide(total, count, out=np.full(len(values), np.nan), where=count > 0)
+
+
+def _required_answers(n_items: int, min_share: float) -> int:
+    # A small tolerance so that 2/3 of 3 items asks for 2, not 3, despite rounding.
+    return max(1, math.ceil(n_items * min_share - 1e-9))
+
+
+def theme_scores(frame: pd.DataFrame, instrument: Instrument | None = None,
+                 min_share: float = DEFAULT_MIN_SHARE, keep: Sequence[str] | None = None) -> pd.DataFrame:
+    """Score every scale of the modules present: themes, outcomes, factors and stages.
+
+    A scale score is the mean of the answered items, after reverse-keying, when at least
+    ``min_share`` of the scale's items are answered; otherwise it is missing. The trust index
+    is the mean of the six trust-theme scores when at least ``min_share`` of them are scored.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Responses as returned by :func:`monitor.load_responses`.
+    min_share : float
+        Share of a scale's items that must be answered, in (0, 1]; default 2/3.
+    keep : list of str, optional
+        Columns carried over from ``frame``; default all background variables present.
+
+    Returns
+    -------
+    DataFrame
+        ``keep`` columns plus one ``Float64`` column per scale id and ``trust_index``.
+    """
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must lie in (0, 1], not {min_share}")
+    instrument = instrument or load_instrument()
+    keyed = reverse_key(frame, instrument)
+    if keep is None:
+        keep = [c for c in instrument.background_ids if c in frame]
+    out = frame[list(keep)].copy()
+    for module in instrument.modules:
+        if not set(module.item_ids) <= set(frame.columns):
+            continue
+        for scale in module.scales:
+            values = item_matrix(keyed, scale.item_ids)
+            answered = np.isfinite(values).sum(axis=1)
+            mean = _row_mean(values)
+            ok = answered >= _required_answers(len(scale.item_ids), min_share)
+            out[scale.id] = pd.array(np.where(ok, mean, np.nan), dtype="Float64")
+        if module.index:
+            themes = [s.id for s in module.scales_with_role("theme")]
+            values = out[themes].to_numpy(dtype="float64", na_value=np.nan)
+            answered = np.isfinite(values).sum(axis=1)
+            mean = _row_mean(values)
+            ok = answered >= _required_answers(len(themes), min_share)
+            out[module.index["id"]] = pd.array(np.where(ok, mean, np.nan), dtype="Float64")
+    return out
+
+
+# -- group tables --------------------------------------------------------------------------
+def aggregate(scores: pd.DataFrame, by: Sequence[str], measures: Sequence[str] | None = None,
+              min_group_size: int = DEFAULT_MIN_GROUP_SIZE, favourable_from: float = 4.0,
+              confidence: float = 0.95) -> pd.DataFrame:
+    """Mean, confidence interval, n and % favourable per group, with small groups suppressed.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Scale scores as from :func:`theme_scores` (or any numeric columns).
+    by : list of str
+        Grouping columns, e.g. ``["region", "wave"]``. A missing value forms a group of its
+        own, so that no respondent silently leaves the partition that suppression protects.
+    measures : list of str, optional
+        Columns to summarise; default every float column not in ``by``.
+    min_group_size : int
+        Groups with fewer answers than this show no figure (default 5).
+    favourable_from : float
+        A score from this value up counts as favourable (default 4.0, "mee eens").
+    confidence : float
+        Level of the t-based confidence interval of the mean (default 0.95).
+
+    Returns
+    -------
+    DataFrame
+        Long table: ``by`` columns, ``measure``, ``n``, ``mean``, ``sd``, ``ci_low``,
+        ``ci_high``, ``pct_favourable`` and ``suppressed`` (``""``, ``"primary"`` or
+        ``"complementary"``). Suppressed rows have every figure, ``n`` included, missing.
+
+    Notes
+    -----
+    CI: ``mean ± t(1 - α/2, n - 1) · sd / √n``. Suppression is described in
+    :func:`suppress_small_groups`.
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    unknown = [c for c in by if c not in scores]
+    if unknown:
+        raise KeyError(f"grouping column(s) not in the data: {', '.join(unknown)}")
+    if min_group_size < 1:
+        raise ValueError("min_group_size must be at least 1")
+    if measures is None:
+        measures = [c for c in scores.columns if c not in by and pd.api.types.is_float_dtype(scores[c])]
+    long = scores[by + list(measures)].melt(id_vars=by, var_name="measure", value_name="value")
+    long["value"] = long["value"].astype("float64")
+    long["favourable"] = (long["value"] >= favourable_from).astype("float64").where(long["value"].notna())
+    grouped = long.groupby(by + ["measure"], dropna=False, observed=True, sort=True)
+    table = grouped["value"].agg(n="count", mean="mean", sd="std").reset_index()
+    table["pct_favourable"] = 100 * grouped["favourable"].mean().to_numpy()
+    t = stats.t.ppf(0.5 + confidence / 2, np.maximum(table["n"] - 1, 1))
+    half = np.where(table["n"] > 1, t * table["sd"] / np.sqrt(table["n"]), np.nan)
+    table["ci_low"], table["ci_high"] = table["mean"] - half, table["mean"] + half
+    table = table[by + ["measure", "n", "mean", "sd", "ci_low", "ci_high", "pct_favourable"]]
+    order = {m: i for i, m in enumerate(measures)}
+    table = table.sort_values(by + ["measure"], key=lambda s: s.map(order) if s.name == "measure" else s,
+                              kind="stable").reset_index(drop=True)
+    return suppress_small_groups(table, by=by, min_group_size=min_group_size)
+
+
+def suppress_small_groups(table: pd.DataFrame, by: Sequence[str], min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+                          count: str = "n", within: Sequence[str] = ("measure",)) -> pd.DataFrame:
+    """Hide figures of small groups, and of enough other groups to protect them.
+
+    Primary suppression hides every group with ``0 < n < min_group_size``. Complementary
+    suppression then works through each grouping dimension in turn: within a partition of
+    groups that add up to a total (the groups that differ only in that dimension), the hidden
+    groups must be none, or at least two that together hold ``min_group_size`` answers or
+    more; otherwise the smallest shown group is hidden as well. This repeats over all
+    dimensions until nothing changes, so no hidden group can be recovered by subtraction from
+    a shown total, not even in two-way tables where totals exist for rows and columns.
+
+    Returns
+    -------
+    DataFrame
+        A copy with a ``suppressed`` column and every numeric figure blanked where suppressed.
+    """
+    by = list(by)
+    out = table.copy().reset_index(drop=True)
+    n = out[count].to_numpy(dtype="float64")
+    hidden = (n > 0) & (n < min_group_size)
+    primary = hidden.copy()
+    changed = True
+    while changed:
+        changed = False
+        for dim in by:
+            rest = [c for c in by if c != dim] + list(within)
+            keys = out[rest].astype(str).agg("\x1f".join, axis=1) if rest else pd.Series("", index=out.index)
+            for _key, idx in out.groupby(keys, sort=False).indices.items():
+                while True:
+                    sup = idx[hidden[idx] & (n[idx] > 0)]
+                    if len(sup) == 0 or (len(sup) >= 2 and n[sup].sum() >= min_group_size):
+                        break
+                    candidates = idx[~hidden[idx] & (n[idx] > 0)]
+                    if len(candidates) == 0:
+                        break  # the whole partition is hidden; its total is hidden by the same rule
+                    hidden[candidates[np.argmin(n[candidates])]] = True
+                    changed = True
+    out["suppressed"] = np.where(primary, "primary", np.where(hidden, "complementary", ""))
+    figures = [c for c in out.columns if c not in by and c not in within and c != "suppressed"
+               and pd.api.types.is_numeric_dtype(out[c])]
+    for col in figures:
+        out[col] = out[col].astype("float64").mask(hidden)
+    return out

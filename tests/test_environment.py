@@ -1,0 +1,48 @@
+"""The project's set-up: one source of dependencies, CI calling the README's command."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+
+import yaml
+
+from monitor.config import KERNEL_NAME, PROJECT_ROOT
+
+
+def test_environment_yml_installs_the_package_itself():
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
+    assert "conda-forge" in env["channels"]
+    conda_deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip_deps = [d for d in env["dependencies"] if isinstance(d, dict)][0]["pip"]
+    # Only Python and pip come from conda; everything else from pyproject.toml via pip.
+    assert sorted(d.split("=")[0] for d in conda_deps) == ["pip", "python"]
+    assert "python=3.11" in conda_deps
+    assert pip_deps == ["-e .[dev]"]
+
+
+def test_pyproject_is_the_one_source_of_dependencies():
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    names = [d.split(">")[0].split("=")[0].split("<")[0].strip().lower() for d in project["dependencies"]]
+    for needed in ("pandas", "seaborn", "factor_analyzer", "papermill", "pyreadstat", "openpyxl"):
+        assert needed in names
+    dev = [d.split(">")[0].split("=")[0].lower() for d in project["optional-dependencies"]["dev"]]
+    assert {"pytest", "nbval", "jupyterlab"} <= set(dev)
+    assert project["scripts"]["monitor"] == "monitor.cli:main"
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text()
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    assert "make test" in ci
+    assert "make test" in readme and "make reports" in readme
+
+
+def test_project_kernel_is_registered():
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().find_kernel_specs()
+    assert KERNEL_NAME in specs, "run `make install`: it registers the project's kernel"
+    spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    # The kernel runs the project's own interpreter, not whatever python is on PATH.
+    assert spec.argv[0] == sys.executable or spec.argv[0] == "python"
