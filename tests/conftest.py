@@ -56,3 +56,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 def raw_frame(sim) -> pd.DataFrame:
     """The simulated responses as plain text cells, the way a CSV holds them."""
     return sim.responses.astype("string").fillna("")
+
+
+DATA = Path(__file__).parent / "data"
+EXPECTED = Path(__file__).parent / "expected"
