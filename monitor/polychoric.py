@@ -304,9 +304,9 @@ def polychoric(frame: pd.DataFrame, smooth: bool = True, global_thresholds: bool
                        for j in range(codes.shape[1])])
     bad = ~(sd > 0)
     if bad.any():
-        dropped = [n for n, b in zip(names, bad) if b]
+        dropped = [n for n, b in zip(names, bad, strict=False) if b]
         warnings.warn(f"polychoric: item(s) without variance dropped: {', '.join(dropped)}", stacklevel=2)
-        codes, names = codes[:, ~bad], [n for n, b in zip(names, bad) if not b]
+        codes, names = codes[:, ~bad], [n for n, b in zip(names, bad, strict=False) if not b]
     p = codes.shape[1]
     if p < 2:
         raise ValueError("polychoric: at least two items with variance are needed")
