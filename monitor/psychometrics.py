@@ -22,7 +22,8 @@ from .factor import (
 )
 from .polychoric import polychoric, polychoric_matrix
 from .reliability import alpha_if_deleted, cronbach_alpha, item_analysis, omega, reliability_table
+from .sem import FIT_CUTOFFS, cfa_model, fit_cfa, measurement_invariance, model_description
 
-__all__ = ["align_factors", "alpha_if_deleted", "bartlett_sphericity", "correlation_matrix", "cronbach_alpha",
+__all__ = ["FIT_CUTOFFS", "cfa_model", "fit_cfa", "measurement_invariance", "model_description", "align_factors", "alpha_if_deleted", "bartlett_sphericity", "correlation_matrix", "cronbach_alpha",
            "efa", "item_analysis", "kmo", "omega", "parallel_analysis", "polychoric", "polychoric_matrix",
            "reliability_table", "schmid_leiman", "velicer_map"]

@@ -89,3 +89,37 @@ write.csv(data.frame(fa_values = pa_demo$fa.values, pc_values = pa_demo$pc.value
           file.path(out, "parallel_demo_observed.csv"), row.names = FALSE)
 v <- VSS(r_keyed, n = 10, plot = FALSE, n.obs = nrow(keyed))
 write.csv(data.frame(components = seq_along(v$map), map = v$map), file.path(out, "map_demo.csv"), row.names = FALSE)
+
+# -- CFA and measurement invariance (lavaan) ---------------------------------------------------
+hs <- read.csv("tests/data/holzinger_swineford.csv")
+hs_model <- "visual =~ x1 + x2 + x3\n textual =~ x4 + x5 + x6\n speed =~ x7 + x8 + x9"
+measures <- c("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper", "srmr")
+fm <- function(fit) as.list(fitMeasures(fit, measures))
+hs_fit <- cfa(hs_model, data = hs)
+write.csv(as.data.frame(fm(hs_fit)), file.path(out, "lavaan_hs_cfa.csv"), row.names = FALSE)
+mi <- modindices(hs_fit, sort. = TRUE)
+write.csv(mi[, c("lhs", "op", "rhs", "mi", "epc")], file.path(out, "lavaan_hs_modindices.csv"), row.names = FALSE)
+inv <- rbind(configural = as.data.frame(fm(cfa(hs_model, data = hs, group = "school"))),
+             metric = as.data.frame(fm(cfa(hs_model, data = hs, group = "school", group.equal = "loadings"))),
+             scalar = as.data.frame(fm(cfa(hs_model, data = hs, group = "school",
+                                           group.equal = c("loadings", "intercepts")))))
+write.csv(inv, file.path(out, "lavaan_hs_invariance.csv"))
+
+# The trust module's theoretical model on the demo data (wave 2026), by organisation type.
+demo_w <- demo[demo$wave == 2026 & demo$organisation_type %in% c("gemeente", "zorgaanbieder"),
+               c(trust_items, "organisation_type")]
+demo_w[demo_w == 9] <- NA
+for (item in c("nw4", "co4", "gw3")) demo_w[[item]] <- 6 - demo_w[[item]]
+demo_w <- demo_w[complete.cases(demo_w), ]
+trust_model <- paste(sapply(names(themes), function(th) paste(th, "=~", paste(themes[[th]], collapse = " + "))),
+                     collapse = "\n")
+demo_fit <- cfa(trust_model, data = demo_w)
+write.csv(as.data.frame(fm(demo_fit)), file.path(out, "lavaan_demo_cfa.csv"), row.names = FALSE)
+std <- standardizedSolution(demo_fit)
+write.csv(std[std$op == "=~", c("lhs", "rhs", "est.std")], file.path(out, "lavaan_demo_loadings.csv"), row.names = FALSE)
+inv_demo <- rbind(
+  configural = as.data.frame(fm(cfa(trust_model, data = demo_w, group = "organisation_type"))),
+  metric = as.data.frame(fm(cfa(trust_model, data = demo_w, group = "organisation_type", group.equal = "loadings"))),
+  scalar = as.data.frame(fm(cfa(trust_model, data = demo_w, group = "organisation_type",
+                                group.equal = c("loadings", "intercepts")))))
+write.csv(inv_demo, file.path(out, "lavaan_demo_invariance.csv"))
