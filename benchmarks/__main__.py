@@ -1,8 +1,10 @@
 """Run the benchmarks and print medians (and peak memory) measured in this one run.
 
-Each case runs in a fresh subprocess so that its peak resident memory is its own; the
-median over ``--repeat`` runs is reported. Results are also written as JSON to
-``benchmarks/results/`` (ignored by git).
+Each case runs in a fresh Python subprocess, which times its work ``--repeat`` times and
+reports the median and its own peak resident memory. Where a case has an R counterpart and
+``Rscript`` with ``psych`` is installed, R runs the same work on the same data file, side by
+side, and the ratio Python / R is printed. Results are also written as JSON to
+``benchmarks/results/`` (ignored by git). R is never needed for the tests.
 
     python -m benchmarks [--repeat 3] [--only NAME]
 """
@@ -11,51 +13,134 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
 
-# name -> (description, code run in a fresh interpreter; it must print one JSON line)
+# Shared set-up: the national simulation (42 regions, 20,000 respondents per wave, 5 waves),
+# and its first wave's first 48 items (the trust and collaboration modules) for psychometrics.
+SETUP = """
+import json, resource, statistics, sys, time
+from pathlib import Path
+import pandas as pd
+tmp = Path(sys.argv[1]); repeat = int(sys.argv[2])
+def timed(fn):
+    seconds = []
+    for _ in range(repeat):
+        start = time.perf_counter(); result = fn(); seconds.append(time.perf_counter() - start)
+    return result, statistics.median(seconds)
+def report(seconds, **extra):
+    print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}))
+"""
+
 CASES = {
-    "simulate_national": (
-        "simulate 42 regions x 20,000 respondents x 5 waves and write the CSV",
-        """
-import json, resource, sys, time
+    "simulate_national": {
+        "what": "simulate 42 regions x 20,000 respondents x 5 waves and write the CSV",
+        "python": """
 from monitor.synthetic import simulate, write_simulation
-start = time.perf_counter()
-sim = simulate(regions=42, respondents=20000, waves=5, seed=1)
-write_simulation(sim, sys.argv[1] + "/national.csv", overwrite=True)
-elapsed = time.perf_counter() - start
-print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "rows": len(sim.responses)}))
+_, s = timed(lambda: write_simulation(simulate(regions=42, respondents=20000, waves=5, seed=1),
+                                      tmp / "national.csv", overwrite=True))
+report(s, rows=100000)
 """,
-    ),
-    "load_national": (
-        "load and validate the 100,000-row national CSV",
-        """
-import json, resource, sys, time
-from monitor.synthetic import simulate, write_simulation
+    },
+    "load_national": {
+        "what": "load and validate the 100,000-row national CSV",
+        "python": """
 from monitor import load_responses
-path = sys.argv[1] + "/national.csv"
-write_simulation(simulate(regions=42, respondents=20000, waves=5, seed=1), path, overwrite=True)
-start = time.perf_counter()
-frame = load_responses(path)
-elapsed = time.perf_counter() - start
-print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "rows": len(frame)}))
+frame, s = timed(lambda: load_responses(tmp / "national.csv"))
+report(s, rows=len(frame))
 """,
-    ),
+    },
+    "polychoric_20000x48": {
+        "what": "polychoric matrix, 20,000 respondents x 48 five-point items",
+        "python": """
+from monitor.polychoric import polychoric_matrix
+x = pd.read_csv(tmp / "items48.csv")
+_, s = timed(lambda: polychoric_matrix(x))
+report(s)
+""",
+        "r": 'x <- read.csv(file.path(tmp, "items48.csv")); f <- function() polychoric(x)',
+    },
+    "polychoric_bfi_2800x25": {
+        "what": "polychoric matrix, psych::bfi 2,800 x 25 six-point items",
+        "python": """
+from monitor.polychoric import polychoric_matrix
+x = pd.read_csv(tmp / "bfi.csv")
+_, s = timed(lambda: polychoric_matrix(x))
+report(s)
+""",
+        "r": 'x <- read.csv(file.path(tmp, "bfi.csv")); f <- function() polychoric(x)',
+    },
+    "parallel_20000x48": {
+        "what": "parallel analysis, 20 iterations, 20,000 x 48 (Pearson)",
+        "python": """
+from monitor.factor import parallel_analysis
+x = pd.read_csv(tmp / "items48.csv")
+(table, suggestion), s = timed(lambda: parallel_analysis(x, n_iter=20, seed=1))
+report(s, n_factors=suggestion["n_factors"], n_components=suggestion["n_components"])
+""",
+        "r": 'x <- read.csv(file.path(tmp, "items48.csv")); f <- function() fa.parallel(x, n.iter = 20, plot = FALSE)',
+        "r_extra": "res <- f(); extra <- list(n_factors = res$nfact, n_components = res$ncomp)",
+    },
+    "validity_notebook_20000": {
+        "what": "the whole validity notebook (papermill) on one national wave of 20,000 respondents",
+        "python": """
+import papermill
+def run():
+    papermill.execute_notebook(str(Path(sys.argv[3]) / "notebooks" / "validity.ipynb"), str(tmp / "validity.ipynb"),
+                               parameters={"data_path": str(tmp / "wave1.csv"), "output_dir": str(tmp / "validity")},
+                               kernel_name="samenwerkingsmonitor", progress_bar=False)
+_, s = timed(run)
+report(s)
+""",
+    },
 }
 
+PREPARE = """
+import sys, shutil
+from pathlib import Path
+from monitor.synthetic import simulate, write_simulation
+tmp = Path(sys.argv[1])
+sim = simulate(regions=42, respondents=20000, waves=5, seed=1)
+write_simulation(sim, tmp / "national.csv", overwrite=True)
+first = sim.responses[sim.responses["wave"] == sim.responses["wave"].min()]
+write_simulation(type(sim)(responses=first, truth=sim.truth), tmp / "wave1.csv", overwrite=True)
+items = list(first.columns[7:7 + 48])
+first[items].mask(first[items] == 9).to_csv(tmp / "items48.csv", index=False)
+shutil.copy(Path(sys.argv[2]) / "tests" / "data" / "bfi.csv", tmp / "bfi.csv")
+"""
 
-def run_case(code: str) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run([sys.executable, "-c", code, tmp], capture_output=True, text=True, check=True)
+
+def run_python(code: str, tmp: str, repeat: int) -> dict:
+    program = SETUP + textwrap.dedent(code)
+    out = subprocess.run([sys.executable, "-c", program, tmp, str(repeat), str(ROOT)], capture_output=True,
+                         text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_r(code: str, extra: str | None, tmp: str, repeat: int) -> dict | None:
+    if not shutil.which("Rscript"):
+        return None
+    script = f"""
+suppressPackageStartupMessages(library(psych))
+tmp <- "{tmp}"
+{code}
+times <- sapply(1:{repeat}, function(i) system.time(suppressWarnings(suppressMessages(f())))[["elapsed"]])
+extra <- list()
+{extra or ""}
+cat(sprintf('{{"seconds": %f, "extra": {{%s}}}}\\n', median(times),
+    paste(sprintf('"%s": %s', names(extra), unlist(extra)), collapse = ", ")))
+"""
+    out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True)
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr else "R failed"}
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -66,16 +151,32 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
     report = {}
-    for name in args.only or CASES:
-        description, code = CASES[name]
-        runs = [run_case(code) for _ in range(args.repeat)]
-        seconds = statistics.median(r["seconds"] for r in runs)
-        peak = statistics.median(r["peak_mb"] for r in runs)
-        report[name] = {"description": description, "median_seconds": seconds, "median_peak_mb": peak,
-                        "runs": runs}
-        print(f"{name:<20} median {seconds:7.2f} s   peak {peak:7.0f} MB   ({description}; {args.repeat} runs)")
+    with tempfile.TemporaryDirectory() as tmp:
+        print("preparing data (national simulation, 20,000 x 48 items, bfi) ...", flush=True)
+        subprocess.run([sys.executable, "-c", PREPARE, tmp, str(ROOT)], check=True, cwd=ROOT)
+        for name in args.only or CASES:
+            case = CASES[name]
+            py = run_python(case["python"], tmp, args.repeat)
+            line = f"{name:<26} python {py['seconds']:7.3f} s  peak {py['peak_mb']:6.0f} MB"
+            entry = {"what": case["what"], "python": py}
+            if "r" in case:
+                r = run_r(case["r"], case.get("r_extra"), tmp, args.repeat)
+                entry["r"] = r
+                if r and "seconds" in r:
+                    ratio = py["seconds"] / r["seconds"]
+                    entry["ratio"] = ratio
+                    line += f"  R {r['seconds']:7.3f} s  ratio {ratio:.3f}"
+                else:
+                    line += "  R: not available" if r is None else f"  R failed: {r['error']}"
+            extras = {k: v for k, v in py.items() if k not in ("seconds", "peak_mb")}
+            if extras:
+                line += f"  {extras}"
+            if entry.get("r") and entry["r"].get("extra"):
+                line += f"  R: {entry['r']['extra']}"
+            print(line, flush=True)
+            report[name] = entry
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(report, indent=1))
+    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps({"repeat": args.repeat, "cases": report}, indent=1))
     return 0
 
 

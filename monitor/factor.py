@@ -339,7 +339,7 @@ def parallel_analysis(items: pd.DataFrame, n_iter: int = 20, correlation: str = 
     ----------
     Horn (1965), Psychometrika 30, 179-185. Revelle, psych: ``fa.parallel``.
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     if correlation not in ("pearson", "polychoric"):
         raise ValueError(f"correlation must be 'pearson' or 'polychoric', not {correlation!r}")

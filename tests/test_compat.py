@@ -35,3 +35,63 @@ def test_factor_analyzer_fits_through_the_shim():
     # Missing values pass through as factor_analyzer intends ("allow-nan").
     data[0, 0] = np.nan
     fa.FactorAnalyzer(n_factors=1, rotation=None).fit(data)
+
+
+# -- breakage we work around by using our own code instead -------------------------------------
+HS_MODEL = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
+
+
+def _hs():
+    import pandas as pd
+
+    from .conftest import DATA
+
+    return pd.read_csv(DATA / "holzinger_swineford.csv")
+
+
+def test_factor_analyzer_cfa_breaks_under_pandas_3_and_monitor_sem_works():
+    """factor_analyzer's CFA writes into arrays pandas 3 hands out read-only."""
+    from monitor.sem import fit_cfa
+
+    data = _hs()[[f"x{i}" for i in range(1, 10)]]
+    fa = factor_analyzer()
+    try:
+        spec = fa.ModelSpecificationParser.parse_model_specification_from_dict(data, HS_MODEL)
+        fa.ConfirmatoryFactorAnalyzer(spec, disp=False).fit(data.to_numpy())
+    except ValueError as exc:
+        assert "read-only" in str(exc)
+    else:
+        pytest.skip("factor_analyzer's CFA works with this pandas; the work-around is no longer needed")
+    assert fit_cfa(data, HS_MODEL).fit["chi2"] == pytest.approx(85.306, abs=0.001)
+
+
+def test_semopy_efa_breaks_on_numpy_2_and_monitor_efa_works():
+    """semopy.efa passes ``bias=`` to numpy.corrcoef, which numpy 2 removed."""
+    from semopy import efa as semopy_efa
+
+    from monitor.factor import correlation_matrix, efa
+
+    data = _hs()[[f"x{i}" for i in range(1, 10)]]
+    try:
+        semopy_efa.explore_cfa_model(data)
+    except TypeError as exc:
+        assert "bias" in str(exc)
+    else:
+        pytest.skip("semopy's efa works with this numpy; the work-around is no longer needed")
+    result = efa(correlation_matrix(data), 3, target={i: f for f, items in HS_MODEL.items() for i in items})
+    assert list(result.loadings_.columns) == list(HS_MODEL)
+
+
+def test_semopy_hetcor_breaks_and_monitor_polychoric_works():
+    from semopy.polycorr import hetcor
+
+    from monitor.polychoric import polychoric_matrix
+
+    data = _hs()[["x1", "x2", "x3"]].round().clip(1, 8)
+    try:
+        hetcor(data)
+    except (KeyError, AttributeError, TypeError):
+        pass
+    else:
+        pytest.skip("semopy's hetcor works here; the work-around is no longer needed")
+    assert polychoric_matrix(data).shape == (3, 3)
