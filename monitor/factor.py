@@ -81,6 +81,14 @@ def kmo(correlation: pd.DataFrame) -> tuple[float, pd.Series]:
     ``MSA = Σ r² / (Σ r² + Σ a²)`` over off-diagonal elements, with ``a`` the anti-image
     (partial) correlations ``-R⁻¹ᵢⱼ / sqrt(R⁻¹ᵢᵢ R⁻¹ⱼⱼ)``. Kaiser (1974) calls >= .80
     meritorious, >= .60 mediocre, < .50 unacceptable.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from monitor.config import PROJECT_ROOT
+    >>> bfi = pd.read_csv(PROJECT_ROOT / "tests" / "data" / "bfi.csv")
+    >>> round(kmo(correlation_matrix(bfi))[0], 3)  # psych::KMO(bfi[1:25]) gives 0.85
+    0.846
     """
     r = np.asarray(correlation, dtype=float)
     inv = np.linalg.pinv(r) if np.linalg.matrix_rank(r) < len(r) else np.linalg.inv(r)
@@ -98,6 +106,14 @@ def bartlett_sphericity(correlation, n: int) -> pd.Series:
     """Bartlett's test that the correlation matrix is an identity (``psych::cortest.bartlett``).
 
     ``χ² = -(n - 1 - (2p + 5)/6) · ln|R|`` with ``p(p-1)/2`` degrees of freedom.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from monitor.config import PROJECT_ROOT
+    >>> bfi = pd.read_csv(PROJECT_ROOT / "tests" / "data" / "bfi.csv")
+    >>> bartlett_sphericity(correlation_matrix(bfi), len(bfi))[["chi2", "df"]].round(1).tolist()
+    [20163.8, 300.0]
     """
     r = np.asarray(correlation, dtype=float)
     p = len(r)
@@ -338,6 +354,14 @@ def parallel_analysis(items: pd.DataFrame, n_iter: int = 20, correlation: str = 
     References
     ----------
     Horn (1965), Psychometrika 30, 179-185. Revelle, psych: ``fa.parallel``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from monitor.config import PROJECT_ROOT
+    >>> bfi = pd.read_csv(PROJECT_ROOT / "tests" / "data" / "bfi.csv")
+    >>> parallel_analysis(bfi, seed=1)[1]  # psych::fa.parallel(bfi[1:25]): 6 factors, 6 components
+    {'n_factors': 6, 'n_components': 6}
     """
     from tqdm import tqdm
 
@@ -388,6 +412,14 @@ def velicer_map(correlation) -> tuple[pd.Series, int]:
 
     For m = 0 .. p-1 components, the average squared partial correlation after removing the
     first m principal components; the suggested number is the m with the smallest average.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from monitor.config import PROJECT_ROOT
+    >>> bfi = pd.read_csv(PROJECT_ROOT / "tests" / "data" / "bfi.csv")
+    >>> velicer_map(correlation_matrix(bfi))[1]  # psych::VSS(bfi[1:25]) map: minimum at 5
+    5
     """
     r = np.asarray(correlation, dtype=float)
     p = len(r)
@@ -484,6 +516,15 @@ def efa(correlation: pd.DataFrame, n_factors: int, method: str = "minres", rotat
         scales, named after them, ordered and signed so that tables are stable; see
         :func:`align_factors`. Without it, factors are ordered by variance and signed to
         positive loading sums, as psych does.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from monitor.config import PROJECT_ROOT
+    >>> bfi = pd.read_csv(PROJECT_ROOT / "tests" / "data" / "bfi.csv")
+    >>> result = efa(correlation_matrix(bfi), 5, target={item: item[0] for item in bfi.columns})
+    >>> list(result.loadings_.columns), round(float(result.loadings_.loc["N1", "N"]), 2)  # psych::fa: 0.81
+    (['A', 'C', 'E', 'N', 'O'], 0.81)
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
