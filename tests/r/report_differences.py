@@ -12,9 +12,19 @@ import pandas as pd
 
 from monitor.config import PROJECT_ROOT
 from monitor.factor import _fa_eigenvalues, align_factors
-from monitor.psychometrics import (bartlett_sphericity, correlation_matrix, cronbach_alpha, efa, fit_cfa,
-                                   item_analysis, kmo, measurement_invariance, omega, polychoric_matrix,
-                                   velicer_map)
+from monitor.psychometrics import (
+    bartlett_sphericity,
+    correlation_matrix,
+    cronbach_alpha,
+    efa,
+    fit_cfa,
+    item_analysis,
+    kmo,
+    measurement_invariance,
+    omega,
+    polychoric_matrix,
+    velicer_map,
+)
 
 DATA, EXPECTED = PROJECT_ROOT / "tests" / "data", PROJECT_ROOT / "tests" / "expected"
 THEMES = {"normen_waarden": "nw", "professionaliteit": "pr", "communicatie": "co",
