@@ -22,11 +22,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 reports: $(STAMP)
-	@mkdir -p reports
-	@set -e; found=0; for nb in notebooks/*.ipynb; do \
-		[ -e "$$nb" ] || continue; found=1; \
-		$(VENV)/bin/papermill --kernel $(KERNEL) "$$nb" "reports/$$(basename "$$nb")"; \
-	done; [ $$found = 1 ] || echo "no notebooks to render yet"
+	$(VENV)/bin/monitor render
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

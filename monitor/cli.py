@@ -6,6 +6,8 @@
     Scale scores aggregated by background variables, small groups suppressed.
 ``monitor simulate OUT.csv --regions N --respondents N --waves N --seed S``
     Simulated responses from a known population model, with ``<stem>.truth.json`` beside.
+``monitor render [--wave W] [--region R] [--jobs N]``
+    Render the validity, thesis and region reports of a wave into ``reports/<wave>/``.
 """
 
 from __future__ import annotations
@@ -91,6 +93,28 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def cmd_render(args) -> int:
+    from .render import render
+
+    include = tuple(part.strip() for part in args.only.split(",")) if args.only else ("validity", "thesis", "regions")
+    unknown = [part for part in include if part not in ("validity", "thesis", "regions")]
+    if unknown:
+        raise UsageError(f"--only: unknown part(s) {', '.join(unknown)}; choose from validity, thesis, regions")
+    try:
+        results = render(data_path=args.data, wave=args.wave, regions=args.region, jobs=args.jobs,
+                         out_dir=Path(args.out) if args.out else None, timeout=args.timeout,
+                         language=args.language,
+                         include=include, progress=not args.quiet)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    failed = [r for r in results if not r.ok]
+    ok = len(results) - len(failed)
+    print(f"{ok} of {len(results)} report(s) rendered", file=sys.stderr)
+    for r in failed:
+        print(f"FAILED {r.title}: {r.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="monitor", description="Samenwerkingsmonitor workbench.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -123,6 +147,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--truth", help="where to write the true model parameters (JSON)")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("render", help="render the validity, thesis and region reports of a wave")
+    p.add_argument("--data", help="survey export (default: the demo data)")
+    p.add_argument("--wave", type=int, help="wave to report (default: the latest)")
+    p.add_argument("--region", action="append", help="a region to render (repeatable; default: all)")
+    p.add_argument("--jobs", type=int, help="notebooks rendered at once (default: all cores)")
+    p.add_argument("--out", help="output folder (default: reports/)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds per notebook cell (default %(default)s)")
+    p.add_argument("--language", choices=["nl", "en"], default="nl", help="language of region reports")
+    p.add_argument("--only", help="comma-separated: validity, thesis, regions (default: all)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_render)
     return parser
 
 

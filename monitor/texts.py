@@ -6,7 +6,7 @@ module holds the words of the analyses around it.
 
 from __future__ import annotations
 
-__all__ = ["text", "LANGUAGES"]
+__all__ = ["text", "number", "dutch", "LANGUAGES"]
 
 LANGUAGES = ("nl", "en")
 
@@ -123,13 +123,174 @@ TEXTS: dict[str, dict[str, str]] = {
     "eigenvalue": {"en": "eigenvalue", "nl": "eigenwaarde"},
 }
 
+REPORT_TEXTS: dict[str, dict[str, str]] = {
+    "report_title": {"nl": "Samenwerkingsmonitor {region} — meting {wave}",
+                     "en": "Collaboration monitor {region} — wave {wave}"},
+    "report_intro": {
+        "nl": "Deze rapportage is het startpunt van een gesprek tussen de partijen aan tafel, geen oordeel. "
+              "Alle cijfers zijn gemiddelden op een schaal van 1 (helemaal mee oneens) tot 5 (helemaal mee eens); "
+              "groepen met te weinig respondenten tonen geen cijfer.",
+        "en": "This report is the start of a conversation between the parties at the table, not a verdict. "
+              "All figures are means on a scale from 1 (strongly disagree) to 5 (strongly agree); groups with too "
+              "few respondents show no figure."},
+    "total": {"nl": "totaal", "en": "total"},
+    "heading_summary": {"nl": "Samenvatting", "en": "Summary"},
+    "heading_profile": {"nl": "Themaprofiel", "en": "Theme profile"},
+    "heading_trends": {"nl": "Ontwikkeling door de jaren", "en": "Trends across waves"},
+    "heading_functions": {"nl": "Verschillen tussen functies", "en": "Differences between functions"},
+    "heading_municipalities": {"nl": "Verschillen tussen gemeenten", "en": "Differences between municipalities"},
+    "heading_within": {"nl": "Binnen de gemeenten: vertrouwensindex per functie",
+                       "en": "Within municipalities: trust index by function"},
+    "heading_gap": {"nl": "Perspectieven van gemeenten en zorgaanbieders",
+                    "en": "Perspectives of municipalities and care providers"},
+    "heading_items": {"nl": "Antwoorden per stelling", "en": "Answers per statement"},
+    "heading_flags": {"nl": "Aandachtspunten en mogelijke interventies", "en": "Points of attention and possible interventions"},
+    "heading_lifecycle": {"nl": "Levenscyclus van de samenwerking", "en": "Life cycle of the collaboration"},
+    "heading_open": {"nl": "Open antwoorden", "en": "Open answers"},
+    "heading_method": {"nl": "Verantwoording", "en": "Method"},
+    "respondents_text": {"nl": "In meting {wave} deden {n} respondenten mee (per meting: {waves}). Het aantal "
+                               "uitgenodigden is niet bekend, dus een responspercentage is niet te berekenen.",
+                         "en": "{n} respondents took part in wave {wave} (per wave: {waves}). The number invited is "
+                               "not known, so no response rate can be computed."},
+    "summary_text": {"nl": "De vertrouwensindex is {index} (95%-BI {low}–{high}, n = {n}); alle regio's samen: {bench}.",
+                     "en": "The trust index is {index} (95% CI {low}–{high}, n = {n}); all regions together: {bench}."},
+    "col_theme": {"nl": "Thema", "en": "Theme"},
+    "col_mean": {"nl": "Gemiddelde", "en": "Mean"},
+    "col_ci": {"nl": "95%-BI", "en": "95% CI"},
+    "col_favourable": {"nl": "% (helemaal) eens", "en": "% (strongly) agree"},
+    "col_benchmark": {"nl": "Alle regio's", "en": "All regions"},
+    "col_band": {"nl": "Duiding", "en": "Reading"},
+    "col_trend": {"nl": "Trend", "en": "Trend"},
+    "col_change": {"nl": "Verandering (95%-BI)", "en": "Change (95% CI)"},
+    "col_gap": {"nl": "Verschil gemeente − zorgaanbieder (95%-BI)", "en": "Difference municipality − provider (95% CI)"},
+    "col_statement": {"nl": "Stelling", "en": "Statement"},
+    "col_agree": {"nl": "% eens", "en": "% agree"},
+    "col_disagree": {"nl": "% oneens", "en": "% disagree"},
+    "col_why": {"nl": "Waarom", "en": "Why"},
+    "col_interventions": {"nl": "Mogelijke interventies", "en": "Possible interventions"},
+    "col_stage": {"nl": "Fase", "en": "Stage"},
+    "band_strong": {"nl": "sterk punt", "en": "strength"},
+    "band_attention": {"nl": "aandachtspunt", "en": "point of attention"},
+    "band_concern": {"nl": "zorgpunt", "en": "concern"},
+    "band_suppressed": {"nl": "te weinig respondenten", "en": "too few respondents"},
+    "bands_note": {"nl": "De duiding is een vuistregel, geen norm: ≥ {strong:.1f} sterk punt, {concern:.1f}–{strong:.1f} "
+                         "aandachtspunt, < {concern:.1f} zorgpunt.",
+                   "en": "The reading is a rule of thumb, not a norm: ≥ {strong:.1f} strength, {concern:.1f}–{strong:.1f} "
+                         "point of attention, < {concern:.1f} concern."},
+    "all_regions": {"nl": "alle regio's", "en": "all regions"},
+    "this_region": {"nl": "deze regio", "en": "this region"},
+    "mean_scale": {"nl": "gemiddelde (1–5)", "en": "mean (1–5)"},
+    "too_few": {"nl": "te weinig respondenten", "en": "too few respondents"},
+    "too_few_short": {"nl": "te weinig", "en": "too few"},
+    "trend_rising": {"nl": "stijgend", "en": "rising"},
+    "trend_stable": {"nl": "stabiel", "en": "stable"},
+    "trend_falling": {"nl": "dalend", "en": "falling"},
+    "trend_too_few": {"nl": "te weinig respondenten", "en": "too few respondents"},
+    "trend_text": {"nl": "Van {prev} naar {last}: {rising} thema('s) stijgend, {stable} stabiel, {falling} dalend. Een "
+                         "verandering telt als die minstens 0,10 punt is én het 95%-betrouwbaarheidsinterval nul "
+                         "uitsluit; bij kleine groepen is dus een grotere verandering nodig.",
+                   "en": "From {prev} to {last}: {rising} theme(s) rising, {stable} stable, {falling} falling. A change "
+                         "counts when it is at least 0.10 points and its 95% confidence interval excludes zero; small "
+                         "groups therefore need a larger change."},
+    "trend_none": {"nl": "Er is maar één meting; trends volgen vanaf de tweede meting.",
+                   "en": "There is only one wave; trends follow from the second wave."},
+    "diff_from_region": {"nl": "verschil met regiogemiddelde", "en": "difference from regional mean"},
+    "heatmap_note": {"nl": "Cellen tonen het verschil met het regiogemiddelde; {n} cel(len) met te weinig respondenten "
+                           "(of nodig om die te beschermen) zijn leeg gelaten.",
+                     "en": "Cells show the difference from the regional mean; {n} cell(s) with too few respondents (or "
+                           "needed to protect those) are left empty."},
+    "municipality": {"nl": "Gemeente", "en": "Municipality"},
+    "gap_text": {"nl": "Het grootste verschil tussen gemeenten en zorgaanbieders zit bij {theme} ({diff:+.2f}, "
+                       "Hedges' g = {g:.2f}).",
+                 "en": "The largest difference between municipalities and providers is on {theme} ({diff:+.2f}, "
+                       "Hedges' g = {g:.2f})."},
+    "invariance_ok": {"nl": "De vragenlijst meet bij gemeenten en zorgaanbieders hetzelfde (scalaire invariantie over "
+                            "alle regio's), dus de gemiddelden zijn vergelijkbaar.",
+                      "en": "The questionnaire measures the same for municipalities and providers (scalar invariance "
+                            "over all regions), so the means are comparable."},
+    "invariance_partial": {"nl": "Alleen metrische invariantie is vastgesteld: vergelijk de gemiddelden met voorzichtigheid.",
+                           "en": "Only metric invariance holds: compare the means with caution."},
+    "invariance_not": {"nl": "De vragenlijst meet bij gemeenten en zorgaanbieders niet aantoonbaar hetzelfde; "
+                             "vergelijk de gemiddelden niet rechtstreeks.",
+                       "en": "The questionnaire does not demonstrably measure the same for municipalities and "
+                             "providers; do not compare the means directly."},
+    "invariance_unknown": {"nl": "Of de vergelijking geldig is (meetinvariantie), kon niet worden bepaald.",
+                           "en": "Whether the comparison is valid (measurement invariance) could not be determined."},
+    "flag_low": {"nl": "lage score ({mean})", "en": "low score ({mean})"},
+    "flag_falling": {"nl": "dalende trend", "en": "falling trend"},
+    "flag_below": {"nl": "onder het gemiddelde van alle regio's ({bench})", "en": "below all regions ({bench})"},
+    "flags_none": {"nl": "Geen thema scoort laag, daalt of ligt onder het gemiddelde van alle regio's.",
+                   "en": "No theme scores low, falls or lies below the mean of all regions."},
+    "flags_text": {"nl": "{n} thema('s) vragen om aandacht. De interventies zijn suggesties voor het gesprek.",
+                   "en": "{n} theme(s) call for attention. The interventions are suggestions for the conversation."},
+    "stages_missing": {"nl": "De levenscyclusvragen zijn niet afgenomen.", "en": "The life-cycle items were not asked."},
+    "stage_text": {"nl": "De samenwerking heeft fase {stage} ({name}) bereikt: alle fasen tot en met deze scoren "
+                         "gemiddeld minstens {cut:.1f}.",
+                   "en": "The collaboration has reached stage {stage} ({name}): every stage up to it scores at least "
+                         "{cut:.1f} on average."},
+    "stage_none": {"nl": "Ook de eerste fase (bekendheid) scoort gemiddeld onder {cut:.1f}.",
+                   "en": "Even the first stage (familiarity) scores below {cut:.1f} on average."},
+    "spiral_rising": {"nl": "Het vertrouwen stijgt: een opwaartse spiraal.", "en": "Trust is rising: an upward spiral."},
+    "spiral_falling": {"nl": "Het vertrouwen daalt: let op een neerwaartse spiraal.",
+                       "en": "Trust is falling: watch for a downward spiral."},
+    "answers_hidden": {"nl": "{group}: {n} antwoord(en), niet getoond (groep kleiner dan {k} respondenten)",
+                       "en": "{group}: {n} answer(s), not shown (group smaller than {k} respondents)"},
+    "method_text": {
+        "nl": "**Verantwoording.** Meting {wave}, n = {n}. Betrouwbaarheid (Cronbachs alfa) per thema: {alphas}. "
+              "Groepen met minder dan {k} respondenten tonen geen cijfer, en zo nodig wordt ook een andere groep "
+              "verborgen zodat een verborgen groep niet uit een totaal is terug te rekenen. Open antwoorden alleen "
+              "voor groepen van minstens {kc} respondenten, zonder e-mailadressen, telefoonnummers en namen. "
+              "Duiding: ≥ {strong:.1f} sterk punt, < {concern:.1f} zorgpunt (vuistregel). Trend: verandering ≥ "
+              "{change:.2f} en 95%-BI zonder nul. Databestand SHA-256 {sha}…; samenwerkingsmonitor {version}, "
+              "vragenlijst {instrument}.",
+        "en": "**Method.** Wave {wave}, n = {n}. Reliability (Cronbach's alpha) per theme: {alphas}. Groups with "
+              "fewer than {k} respondents show no figure, and where needed another group is hidden too, so that a "
+              "hidden group cannot be recovered from a total. Open answers only for groups of at least {kc} "
+              "respondents, without e-mail addresses, phone numbers and names. Reading: ≥ {strong:.1f} strength, "
+              "< {concern:.1f} concern (rule of thumb). Trend: change ≥ {change:.2f} and 95% CI excluding zero. Data "
+              "file SHA-256 {sha}…; samenwerkingsmonitor {version}, questionnaire {instrument}."},
+    "type_gemeente": {"nl": "Gemeente", "en": "Municipality"},
+    "type_zorgaanbieder": {"nl": "Zorgaanbieder", "en": "Care provider"},
+    "type_anders": {"nl": "Anders", "en": "Other"},
+    "function_bestuurder": {"nl": "Bestuurder", "en": "Executive"},
+    "function_manager": {"nl": "Manager", "en": "Manager"},
+    "function_beleidsadviseur": {"nl": "Beleidsadviseur", "en": "Policy adviser"},
+    "function_contractmanager": {"nl": "Contractmanager / inkoper", "en": "Contract manager / buyer"},
+    "function_uitvoerend_professional": {"nl": "Uitvoerend professional", "en": "Front-line professional"},
+    "function_overig": {"nl": "Overig", "en": "Other"},
+}
+TEXTS.update(REPORT_TEXTS)
+
+
+class _DutchNumber(float):
+    """A float that formats with a decimal comma (and a point between thousands)."""
+
+    def __format__(self, spec: str) -> str:
+        return dutch(format(float(self), spec))
+
+
+def dutch(formatted: str) -> str:
+    """Swap the separators of a formatted number: ``1,234.5`` becomes ``1.234,5``."""
+    return formatted.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def number(value: float, spec: str = ".2f", language: str = "en") -> str:
+    """Format a number for ``language`` (Dutch: decimal comma); missing as an en dash."""
+    if value is None or value != value:
+        return "–"
+    formatted = format(value, spec)
+    return dutch(formatted) if language == "nl" else formatted
+
 
 def text(key: str, language: str = "en", **values) -> str:
-    """The text ``key`` in ``language``, filled in with ``values``."""
+    """The text ``key`` in ``language``, filled in with ``values`` (Dutch numbers for ``nl``)."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
     try:
         template = TEXTS[key][language]
     except KeyError as exc:
         raise KeyError(f"no text {key!r}") from exc
+    if language == "nl":
+        values = {k: _DutchNumber(v) if isinstance(v, float) and not isinstance(v, bool) else v
+                  for k, v in values.items()}
     return template.format(**values)
