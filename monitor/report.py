@@ -90,8 +90,8 @@ def save_shared(shared: dict, folder: str | Path) -> dict[str, Path]:
     with open(folder / "aggregates.pkl", "wb") as handle:
         pickle.dump(aggregates, handle)
     paths = {}
-    for number, (region, rows) in enumerate(shared["frame"].groupby("region", observed=True), start=1):
-        path = folder / f"region-{number:03d}.pkl"
+    for position, (region, rows) in enumerate(shared["frame"].groupby("region", observed=True), start=1):
+        path = folder / f"region-{position:03d}.pkl"
         with open(path, "wb") as handle:
             pickle.dump({"region": region, "frame": rows, "scores": shared["scores"].loc[rows.index]}, handle)
         paths[region] = path
