@@ -89,6 +89,66 @@ report(s, n_factors=suggestion["n_factors"], n_components=suggestion["n_componen
         "r": 'x <- read.csv(file.path(tmp, "items48.csv")); f <- function() fa.parallel(x, n.iter = 20, plot = FALSE)',
         "r_extra": "res <- f(); extra <- list(n_factors = res$nfact, n_components = res$ncomp)",
     },
+    "region_reports_42": {
+        "what": "render 42 region reports (national data, latest wave, 2 workers) against the floor",
+        "python": """
+import os, threading, psutil, nbformat, papermill
+from monitor.render import render
+cores = os.cpu_count()
+floor_nb = tmp / "floor.ipynb"
+nb = nbformat.v4.new_notebook()
+# The floor: a notebook that only starts the kernel and imports what the report imports.
+nb.cells = [nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\\nfrom IPython.display import Markdown, display\\n"
+                                      "from monitor import report")]
+nb.metadata["kernelspec"] = {"name": "samenwerkingsmonitor", "display_name": "k", "language": "python"}
+nbformat.write(nb, floor_nb)
+def one_floor():
+    papermill.execute_notebook(str(floor_nb), str(tmp / "floor_out.ipynb"), kernel_name="samenwerkingsmonitor",
+                               progress_bar=False)
+_, floor_one = timed(one_floor)
+floor = floor_one * 42 / cores
+peak = [0]
+def sample(stop):
+    me = psutil.Process()
+    while not stop.is_set():
+        total = 0
+        for proc in [me] + me.children(recursive=True):
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                pass
+        peak[0] = max(peak[0], total)
+        stop.wait(0.2)
+stop = threading.Event(); sampler = threading.Thread(target=sample, args=(stop,)); sampler.start()
+results, parallel = timed(lambda: render(data_path=str(tmp / "national.csv"), out_dir=tmp / "par", jobs=cores,
+                                          include=("regions",), progress=False))
+stop.set(); sampler.join()
+_, sequential = timed(lambda: render(data_path=str(tmp / "national.csv"), out_dir=tmp / "seq", jobs=1,
+                                     include=("regions",), progress=False))
+# One after another, the plain way: papermill per report (a kernel each), HTML after each,
+# on the same prepared data (so this baseline does not even pay for loading per report).
+from monitor.report import prepare_shared, save_shared
+from monitor.render import to_html
+def naive():
+    shared = prepare_shared(str(tmp / "national.csv"), waves="latest")
+    paths = save_shared(shared, tmp / "naive_work")
+    for region, path in paths.items():
+        target = tmp / "naive" / "out.ipynb"
+        target.parent.mkdir(exist_ok=True)
+        papermill.execute_notebook(str(Path(sys.argv[3]) / "notebooks" / "region_report.ipynb"), str(target),
+                                   parameters={"region": region, "prepared_aggregates": str(tmp / "naive_work" / "aggregates.pkl"),
+                                               "prepared_region": str(path)},
+                                   kernel_name="samenwerkingsmonitor", progress_bar=False,
+                                   cwd=str(Path(sys.argv[3]) / "notebooks"))
+        to_html(target)
+_, one_by_one = timed(naive)
+report(parallel, rendered=sum(r.ok for r in results), floor_seconds=round(floor, 2),
+       floor_one_notebook=round(floor_one, 3), ratio_to_floor=round(parallel / floor, 3),
+       sequential_jobs1_seconds=round(sequential, 2), speedup_vs_jobs1=round(sequential / parallel, 3),
+       papermill_one_by_one_seconds=round(one_by_one, 2), speedup_vs_one_by_one=round(one_by_one / parallel, 3),
+       peak_tree_mb=round(peak[0] / 2**20))
+""",
+    },
     "validity_notebook_20000": {
         "what": "the whole validity notebook (papermill) on one national wave of 20,000 respondents",
         "python": """

@@ -75,3 +75,34 @@ def loadings_heatmap(loadings: pd.DataFrame, primary_cut: float = 0.40, cross_cu
     ax.set_ylabel("")
     ax.tick_params(axis="x", rotation=45)
     return ax
+
+
+def annotated_heatmap(values: pd.DataFrame, annotations: np.ndarray, ax, vmax: float = 0.8,
+                      colorbar_label: str = "", cmap: str = "RdBu"):
+    """A diverging heat map with a text in every cell, drawn with plain matplotlib.
+
+    Cheaper than seaborn's heatmap (no extra draw to choose text colours), which matters
+    when 42 region reports render at once. Missing values show as light grey.
+    """
+    data = values.to_numpy(dtype=float)
+    colormap = plt.get_cmap(cmap).with_extremes(bad="#eeeeee")
+    image = ax.imshow(np.ma.masked_invalid(data), cmap=colormap, vmin=-vmax, vmax=vmax, aspect="auto")
+    for (i, j), text in np.ndenumerate(annotations):
+        value = data[i, j]
+        colour = "white" if np.isfinite(value) and abs(value) > 0.55 * vmax else "black"
+        ax.text(j, i, text, ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xticks(range(data.shape[1]), values.columns, fontsize=8)
+    ax.set_yticks(range(data.shape[0]), values.index)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    colorbar.set_label(colorbar_label)
+    return ax
+
+
+def fit_margins(fig, labels: list[str], bottom: float = 0.12, top: float = 0.95, right: float = 0.95):
+    """Leave room on the left for the longest label (fast alternative to tight_layout)."""
+    width = fig.get_size_inches()[0]
+    longest = max((len(str(label)) for label in labels), default=10)
+    fig.subplots_adjust(left=min(0.5, (0.075 * longest + 0.3) / width), bottom=bottom, top=top, right=right)

@@ -5,7 +5,9 @@
 once; each region report then reads only its own rows and the all-regions aggregates (see
 :func:`monitor.report.save_shared`). Each notebook runs in its own worker process (papermill's
 ``cwd`` is not thread-safe), a kernel that fails to start is retried once, and a failing
-notebook never stops the others. Outputs are written atomically:
+notebook never stops the others. A worker keeps its kernel from one notebook to the next and
+clears the namespace in between, so the kernel start and imports are paid once per worker,
+not once per region. Outputs are written atomically:
 ``reports/<wave>/<name>.ipynb`` and a self-contained ``<name>.html`` without code, plus
 ``reports/<wave>/index.html`` linking every report with its status.
 """
@@ -28,7 +30,7 @@ from .config import KERNEL_NAME, NOTEBOOKS_DIR, REPORTS_DIR
 __all__ = ["Job", "Result", "plan_jobs", "render", "render_one", "run_jobs", "write_index", "to_html", "external_resources", "slug"]
 
 TEMPLATES = Path(__file__).parent / "templates"
-RETRY_ON = ("Kernel didn't respond", "Kernel died", "kernel died", "Address already in use")
+RETRY_ON = ("Kernel didn't respond", "Kernel died", "kernel died", "Address already in use", "DeadKernelError")
 NOTEBOOKS = {"validity": "validity.ipynb", "thesis": "collaboration_factors.ipynb", "region": "region_report.ipynb"}
 
 
@@ -101,24 +103,88 @@ def _short_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".strip().splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def render_one(job: Job, out_dir: Path, timeout: int = 600, kernel: str = KERNEL_NAME) -> Result:
-    """Execute one notebook and write its .ipynb and .html atomically (run in a worker process)."""
-    import papermill
+_WORKER = {}  # this worker process's kernel, reused from one report to the next
 
+
+def _shutdown_worker_kernel() -> None:
+    from jupyter_core.utils import run_sync
+
+    km = _WORKER.pop("km", None)
+    if km is not None:
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - the kernel may be gone already
+            pass
+
+
+def _worker_kernel(kernel: str, cwd: str):
+    """This worker's kernel, started on first use and after a crash.
+
+    Starting a kernel and importing the report's libraries costs about two seconds; a
+    worker renders many reports, so it keeps one kernel and clears the user namespace
+    (``%reset -f``) before each notebook: nothing of one region is left for the next.
+    """
+    from multiprocessing import util
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = _WORKER.get("km")
+    if km is not None and run_sync(km.is_alive)() and _WORKER.get("cwd") == cwd:
+        return km
+    _shutdown_worker_kernel()
+    km = AsyncKernelManager(kernel_name=kernel)
+    run_sync(km.start_kernel)(cwd=cwd)
+    _WORKER.update(km=km, cwd=cwd)
+    if not _WORKER.get("finalizer"):
+        # Workers leave through os._exit, which skips atexit; multiprocessing's finalizers run.
+        _WORKER["finalizer"] = util.Finalize(None, _shutdown_worker_kernel, exitpriority=10)
+    return km
+
+
+def _execute(job: Job, executed: Path, timeout: int, kernel: str) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    notebook = load_notebook_node(str(job.notebook))  # as papermill reads it: every cell has tags
+    notebook = parameterize_notebook(notebook, job.parameters, kernel_name=kernel, language="python")
+    notebook.cells.insert(0, nbformat.v4.new_code_cell("%reset -f"))
+    km = _worker_kernel(kernel, str(job.notebook.parent))
+    client = NotebookClient(notebook, km=km, timeout=timeout, kernel_name=kernel,
+                            resources={"metadata": {"path": str(job.notebook.parent)}})
+    try:
+        client.execute()
+    finally:
+        notebook.cells.pop(0)
+        if client.kc is not None:
+            client.kc.stop_channels()
+        nbformat.write(notebook, executed)
+
+
+def render_one(job: Job, out_dir: Path, timeout: int = 600, kernel: str = KERNEL_NAME) -> Result:
+    """Execute one notebook and write its .ipynb and .html atomically (run in a worker process).
+
+    Parameters are injected as papermill does (a cell tagged ``injected-parameters`` after
+    the ``parameters`` cell). A kernel that died or failed to start is replaced and the
+    notebook retried once.
+    """
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / f".{job.name}.{os.getpid()}.running.ipynb"
     error = ""
     for attempt in (1, 2):
         try:
-            papermill.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters,
-                                       kernel_name=kernel, progress_bar=False, execution_timeout=timeout,
-                                       cwd=str(job.notebook.parent), log_output=False)
+            _execute(job, executed, timeout, kernel)
             error = ""
             break
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none may stop the others
             error = _short_error(exc)
-            if attempt == 1 and any(marker in str(exc) for marker in RETRY_ON):
+            dead = type(exc).__name__ in ("DeadKernelError", "RuntimeError") or any(m in str(exc) for m in RETRY_ON)
+            if dead:
+                _shutdown_worker_kernel()
+            if attempt == 1 and dead:
                 continue
             break
     if error:
@@ -214,15 +280,33 @@ tr:nth-child(even){{background:#f4f4f4}}</style></head>
     return path
 
 
+def _warm_up(kernel: str, cwd: str) -> None:
+    """Start this worker's kernel and import the report's libraries ahead of the first job."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    km = _worker_kernel(kernel, cwd)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nfrom monitor import report, validity")]
+    client = NotebookClient(notebook, km=km, timeout=120, kernel_name=kernel)
+    try:
+        client.execute()
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
+
+
 def run_jobs(planned: list[Job], out: Path, jobs: int | None = None, timeout: int = 600, progress: bool = True,
-             label: str = "") -> list[Result]:
+             label: str = "", pool: ProcessPoolExecutor | None = None) -> list[Result]:
     """Render jobs in worker processes, ``jobs`` at a time, with a progress bar; never raises
-    for a failing notebook."""
+    for a failing notebook. An existing ``pool`` (whose kernels may be warm) can be passed."""
+    from contextlib import nullcontext
+
     from tqdm import tqdm
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(planned) or 1))
     results = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with nullcontext(pool) if pool is not None else ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(render_one, job, out, timeout): job for job in planned}
         with tqdm(total=len(futures), desc=f"rendering {label}".strip(), unit="report", disable=not progress) as bar:
             for future in as_completed(futures):
@@ -241,19 +325,26 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
     """Render the reports of one wave (default: the latest) in parallel; returns one result each."""
     from .report import prepare_shared
 
-    shared = prepare_shared(data_path)
-    waves = sorted(int(w) for w in shared["frame"]["wave"].dropna().unique())
-    wave = waves[-1] if wave is None else int(wave)
-    if wave not in waves:
-        raise ValueError(f"wave {wave} is not in the data; it holds {', '.join(map(str, waves))}")
-    out = Path(out_dir or REPORTS_DIR) / str(wave)
-    out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".render-", dir=out))
-    try:
-        planned = plan_jobs(shared, work, wave, regions, include, language,
-                            str(Path(data_path).resolve()) if data_path else None, out)
-        results = run_jobs(planned, out, jobs=jobs, timeout=timeout, progress=progress, label=f"wave {wave}")
-        write_index(results, out, wave)
-        return results
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    workers = max(1, jobs or os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Kernels start and import in the workers while this process loads and prepares the data.
+        warming = [pool.submit(_warm_up, KERNEL_NAME, str(NOTEBOOKS_DIR)) for _ in range(workers)]
+        shared = prepare_shared(data_path, waves="latest" if wave is None else [int(wave)])
+        waves = sorted(int(w) for w in shared["frame"]["wave"].dropna().unique())
+        wave = waves[-1] if wave is None else int(wave)
+        if wave not in waves:
+            raise ValueError(f"wave {wave} is not in the data; it holds {', '.join(map(str, waves))}")
+        out = Path(out_dir or REPORTS_DIR) / str(wave)
+        out.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".render-", dir=out))
+        try:
+            planned = plan_jobs(shared, work, wave, regions, include, language,
+                                str(Path(data_path).resolve()) if data_path else None, out)
+            for future in warming:
+                future.exception()  # a kernel that failed to warm up is started again by its first job
+            results = run_jobs(planned, out, jobs=workers, timeout=timeout, progress=progress, label=f"wave {wave}",
+                               pool=pool)
+            write_index(results, out, wave)
+            return results
+        finally:
+            shutil.rmtree(work, ignore_errors=True)

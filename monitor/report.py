@@ -10,7 +10,7 @@ report shows goes through :func:`monitor.scoring.aggregate`, so no figure rests 
 from __future__ import annotations
 
 import pickle
-import textwrap
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,12 +43,14 @@ STAGE_FROM = 3.5  # a life-cycle stage counts as reached from this mean up
 
 # -- shared work ---------------------------------------------------------------------------
 def prepare_shared(data_path: str | Path | None = None, instrument: Instrument | None = None,
-                   min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> dict:
+                   min_group_size: int = DEFAULT_MIN_GROUP_SIZE, waves: list[int] | str | None = None) -> dict:
     """Everything all region reports of a dataset share, computed once.
 
     Returns a dict with the responses (``frame``), their scale scores (``scores``), the
     all-regions benchmark per wave, reliability per theme and wave over all regions, the
     invariance result per wave (gemeente vs zorgaanbieder, trust themes), and metadata.
+    Reliability and invariance are computed for ``waves`` only (default: all; ``"latest"``:
+    the latest wave).
     """
     from .sem import cfa_model, measurement_invariance
 
@@ -59,9 +61,13 @@ def prepare_shared(data_path: str | Path | None = None, instrument: Instrument |
     measures = _measures(instrument, scores)
     benchmark = aggregate(scores, by=["wave"], measures=measures, min_group_size=min_group_size)
     keyed = reverse_key(frame, instrument)
+    if waves == "latest":
+        waves = [int(frame["wave"].max())]
     reliability, invariance = {}, {}
     model = cfa_model(instrument, "vertrouwen")
     for wave, rows in keyed.groupby("wave"):
+        if waves is not None and int(wave) not in waves:
+            continue
         reliability[int(wave)] = {t.id: float(cronbach_alpha(rows[t.item_ids])["alpha"]) for t in instrument.themes}
         data = rows[[i for items in model.values() for i in items]].astype("float64")
         data["organisation_type"] = rows["organisation_type"].astype("object")
@@ -192,6 +198,15 @@ def band(mean: float) -> str:
     return "strong" if mean >= STRONG_FROM else "attention" if mean >= CONCERN_BELOW else "concern"
 
 
+def welch_difference(a: pd.Series, b: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
+    """Difference of means ``b - a`` with its Welch confidence interval (unequal variances)."""
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    diff = b.mean() - a.mean()
+    half = stats.t.ppf(0.5 + level / 2, df) * np.sqrt(va + vb)
+    return diff, diff - half, diff + half
+
+
 def trend_label(previous: pd.Series, latest: pd.Series, min_group_size: int) -> tuple[str, float, float, float]:
     """rising / stable / falling between two waves, from the Welch 95% CI of the change.
 
@@ -202,12 +217,7 @@ def trend_label(previous: pd.Series, latest: pd.Series, min_group_size: int) -> 
     a, b = previous.dropna().astype(float), latest.dropna().astype(float)
     if len(a) < min_group_size or len(b) < min_group_size:
         return "too_few", np.nan, np.nan, np.nan
-    diff = b.mean() - a.mean()
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    se = np.sqrt(va + vb)
-    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
-    half = stats.t.ppf(0.975, df) * se
-    low, high = diff - half, diff + half
+    diff, low, high = welch_difference(a, b)
     if low > 0 and diff >= MIN_TREND_CHANGE:
         return "rising", diff, low, high
     if high < 0 and diff <= -MIN_TREND_CHANGE:
@@ -220,6 +230,31 @@ def _fmt(value, decimals: int = 2, language: str = "en") -> str:
 
 
 # -- sections ------------------------------------------------------------------------------
+def setup_figures(dpi: int = 80) -> None:
+    """Figure defaults for reports, so that 42 reports render quickly: a modest resolution,
+    and (in a notebook) inline figures saved as laid out, without a second drawing pass to
+    trim their margins (the report's figures set their own margins)."""
+    plt.rcParams["figure.dpi"] = dpi
+    # Library deprecation notices mean nothing to the parties at the table; keep them out.
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the notebook stack
+        return
+    shell = get_ipython()
+    if shell is not None and "InlineBackend" in shell.config:
+        shell.config.InlineBackend.print_figure_kwargs = {"bbox_inches": None}
+    if shell is not None:
+        try:
+            from matplotlib_inline.backend_inline import InlineBackend
+
+            InlineBackend.instance().print_figure_kwargs = {"bbox_inches": None}
+        except Exception:  # noqa: BLE001 - only an optimisation
+            pass
+
+
 def heading(ctx: RegionContext, key: str) -> str:
     """A section heading in the report's language, as Markdown."""
     return f"## {ctx.t('heading_' + key)}"
@@ -305,7 +340,7 @@ def profile_figure(ctx: RegionContext, table: pd.DataFrame):
     ax.set_xlabel(ctx.t("mean_scale"))
     ax.legend(frameon=False, loc="lower right", fontsize="small")
     plotting.sns.despine(ax=ax)
-    fig.tight_layout()
+    plotting.fit_margins(fig, list(table["label"]), bottom=0.7 / fig.get_size_inches()[1])
     return fig
 
 
@@ -338,7 +373,7 @@ def trends(ctx: RegionContext) -> tuple[pd.DataFrame, str, object]:
     ax.set_ylabel(ctx.t("mean_scale"))
     ax.legend(frameon=False, fontsize="small", bbox_to_anchor=(1.01, 1), loc="upper left")
     plotting.sns.despine(ax=ax)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.1, right=0.68, bottom=0.1, top=0.95)
     counts = {k: sum(1 for v in labels.values() if v[0] == k) for k in ("rising", "stable", "falling")}
     sentence = ctx.t("trend_text", **counts, prev=ctx.waves[-2] if len(ctx.waves) > 1 else "-", last=ctx.wave) \
         if labels else ctx.t("trend_none")
@@ -346,33 +381,50 @@ def trends(ctx: RegionContext) -> tuple[pd.DataFrame, str, object]:
     return out.reset_index(drop=True), sentence, fig
 
 
-def difference_heatmap(ctx: RegionContext, by: str, rows: pd.DataFrame | None = None, title: str = ""):
-    """Group means minus the regional mean per theme (this wave), small groups marked."""
+def difference_heatmap(ctx: RegionContext, by: str, rows: pd.DataFrame | None = None):
+    """Group means minus the regional mean per theme (this wave), as a coloured table.
+
+    A heat map drawn as an HTML table: blue above, red below the regional mean; cells of
+    groups that are too small (or hidden to protect those) read "te weinig". Returns the
+    styled table and the number of hidden cells.
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize, to_hex
+
     data = ctx.latest if rows is None else rows
     table = aggregate(data, by=[by], measures=ctx.measures, min_group_size=ctx.min_group_size)
     overall = ctx.latest[ctx.measures].astype(float).mean()
     table["diff"] = table["mean"] - table["measure"].map(overall)
     wide = table.pivot(index=by, columns="measure", values="diff").reindex(columns=ctx.measures)
     suppressed = table.pivot(index=by, columns="measure", values="suppressed").reindex(columns=ctx.measures)
-    wide = wide.loc[(suppressed != "").sum(axis=1) < len(ctx.measures)] if len(wide) > 12 else wide
-    suppressed = suppressed.loc[wide.index]
+    hidden = (suppressed.fillna("") != "").to_numpy() | wide.isna().to_numpy()
     if by in ("function", "organisation_type"):
         prefix = "function_" if by == "function" else "type_"
         wide.index = [ctx.t(f"{prefix}{i}") for i in wide.index]
     wide.columns = [ctx.name(m) for m in wide.columns]
-    fig, ax = plt.subplots(figsize=(1.1 * len(ctx.measures) + 3, 0.45 * len(wide) + 1.8))
-    annot = np.where(suppressed.to_numpy() != "", ctx.t("too_few_short"),
-                     np.vectorize(lambda v: "" if pd.isna(v) else ctx.num(v, sign=True))(wide.to_numpy()))
-    plotting.sns.heatmap(wide.astype(float), annot=annot, fmt="", cmap="RdBu", center=0, vmin=-0.8, vmax=0.8,
-                         cbar_kws={"label": ctx.t("diff_from_region")}, ax=ax, linewidths=0.5, linecolor="white",
-                         annot_kws={"fontsize": 8})
-    ax.set_ylabel("")
-    ax.set_xlabel("")
-    ax.set_title(title)
-    ax.set_xticklabels([textwrap.fill(t.get_text(), 12) for t in ax.get_xticklabels()], rotation=0, fontsize=8)
-    fig.tight_layout()
-    n_hidden = int((suppressed != "").to_numpy().sum())
-    return fig, n_hidden
+    values = wide.to_numpy(dtype=float)
+    shown = pd.DataFrame([[ctx.t("too_few_short") if hidden[i, j] else ctx.num(values[i, j], sign=True)
+                           for j in range(values.shape[1])] for i in range(values.shape[0])],
+                         index=wide.index, columns=wide.columns)
+    shown.index.name = None
+    cmap, norm = colormaps["RdBu"], Normalize(-0.8, 0.8)
+
+    def colour(i, j):
+        if hidden[i, j]:
+            return "background-color: #eeeeee; color: #777777"
+        rgba = cmap(norm(values[i, j]))
+        text = "white" if abs(values[i, j]) > 0.45 else "black"
+        return f"background-color: {to_hex(rgba)}; color: {text}"
+
+    styles = pd.DataFrame([[colour(i, j) for j in range(values.shape[1])] for i in range(values.shape[0])],
+                          index=shown.index, columns=shown.columns)
+    styler = shown.style.apply(lambda _frame: styles, axis=None).set_properties(
+        **{"text-align": "center", "font-size": "0.85em", "padding": "3px 5px"})
+    styler = styler.set_table_styles([
+        {"selector": "th.col_heading", "props": "text-align: center; white-space: normal; max-width: 7em; "
+                                                "font-size: 0.85em;"},
+        {"selector": "th.row_heading", "props": "font-size: 0.85em; max-width: 12em; white-space: normal;"}])
+    return styler, int(hidden.sum())
 
 
 def within_municipality(ctx: RegionContext) -> pd.DataFrame:
@@ -399,14 +451,11 @@ def perspective_gap(ctx: RegionContext) -> tuple[pd.DataFrame, str, object]:
             rows.append({"measure": m, "gemeente": np.nan, "zorgaanbieder": np.nan, "diff": np.nan, "low": np.nan,
                          "high": np.nan, "g": np.nan})
             continue
-        diff = a.mean() - b.mean()
-        va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-        df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
-        half = stats.t.ppf(0.975, df) * np.sqrt(va + vb)
+        diff, low, high = welch_difference(b, a)
         pooled = np.sqrt(((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1)) / (len(a) + len(b) - 2))
         g = diff / pooled * (1 - 3 / (4 * (len(a) + len(b)) - 9))
-        rows.append({"measure": m, "gemeente": a.mean(), "zorgaanbieder": b.mean(), "diff": diff, "low": diff - half,
-                     "high": diff + half, "g": g})
+        rows.append({"measure": m, "gemeente": a.mean(), "zorgaanbieder": b.mean(), "diff": diff, "low": low,
+                     "high": high, "g": g})
     table = pd.DataFrame(rows).set_index("measure")
     out = pd.DataFrame({
         ctx.t("col_theme"): [ctx.name(m) for m in table.index],
@@ -437,7 +486,7 @@ def perspective_gap(ctx: RegionContext) -> tuple[pd.DataFrame, str, object]:
     ax.set_xlabel(ctx.t("mean_scale"))
     ax.legend(frameon=False, fontsize="small")
     plotting.sns.despine(ax=ax)
-    fig.tight_layout()
+    plotting.fit_margins(fig, [ctx.name(m) for m in table.index], bottom=0.7 / fig.get_size_inches()[1])
     return out, sentence, fig
 
 
@@ -466,7 +515,7 @@ def item_answers(ctx: RegionContext, module: str = "vertrouwen") -> tuple[pd.Dat
         return shown, None
     fig, ax = plt.subplots(figsize=(9, 0.3 * len(visible) + 1.8))
     plotting.diverging_bars(visible, [scale.labels[v][ctx.language] for v in scale.values], ax=ax)
-    fig.tight_layout()
+    plotting.fit_margins(fig, list(visible.index), bottom=1.2 / fig.get_size_inches()[1])
     return shown, fig
 
 

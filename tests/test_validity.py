@@ -11,6 +11,7 @@ from monitor import validity
 from monitor.config import NOTEBOOKS_DIR
 from monitor.factor import correlation_matrix
 from monitor.tables import apa_number, export_table
+from monitor.texts import number
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +40,10 @@ def test_prepare_keys_items_and_picks_the_latest_wave(vd, instrument):
 def test_sentences_carry_the_computed_numbers(vd):
     r = correlation_matrix(vd.items)
     table, sentence = validity.suitability(vd, r)
-    assert f"KMO = {table.loc['KMO (overall)', 'MSA']:.2f}" in sentence
+    # The fixture reports in Dutch: numbers with a decimal comma.
+    assert f"KMO = {number(table.loc['KMO (overall)', 'MSA'], '.2f', 'nl')}" in sentence
     rel, items, sentence = validity.reliability_tables(vd)
-    assert f"{rel['alpha'].min():.2f}" in sentence and rel["alpha"].idxmin() in sentence
+    assert number(rel["alpha"].min(), ".2f", "nl") in sentence and rel["alpha"].idxmin() in sentence
 
 
 def test_items_to_reconsider_flags_a_bad_item(vd):
