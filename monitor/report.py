@@ -18,11 +18,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import stats
 
 from . import __version__, plotting
 from .config import DATA_DIR, DEMO_DATA
 from .data import load_responses
+from .effects import hedges_g, welch_difference
 from .instrument import Instrument, load_instrument
 from .privacy import scrub_text
 from .reliability import cronbach_alpha
@@ -196,15 +196,6 @@ def band(mean: float) -> str:
     if pd.isna(mean):
         return "suppressed"
     return "strong" if mean >= STRONG_FROM else "attention" if mean >= CONCERN_BELOW else "concern"
-
-
-def welch_difference(a: pd.Series, b: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
-    """Difference of means ``b - a`` with its Welch confidence interval (unequal variances)."""
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
-    diff = b.mean() - a.mean()
-    half = stats.t.ppf(0.5 + level / 2, df) * np.sqrt(va + vb)
-    return diff, diff - half, diff + half
 
 
 def trend_label(previous: pd.Series, latest: pd.Series, min_group_size: int) -> tuple[str, float, float, float]:
@@ -452,8 +443,7 @@ def perspective_gap(ctx: RegionContext) -> tuple[pd.DataFrame, str, object]:
                          "high": np.nan, "g": np.nan})
             continue
         diff, low, high = welch_difference(b, a)
-        pooled = np.sqrt(((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1)) / (len(a) + len(b) - 2))
-        g = diff / pooled * (1 - 3 / (4 * (len(a) + len(b)) - 9))
+        g = hedges_g(b, a)
         rows.append({"measure": m, "gemeente": a.mean(), "zorgaanbieder": b.mean(), "diff": diff, "low": low,
                      "high": high, "g": g})
     table = pd.DataFrame(rows).set_index("measure")

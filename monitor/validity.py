@@ -42,7 +42,7 @@ class ValidityData:
     target: dict[str, str]
     instrument: Instrument
     module: str
-    wave: int
+    wave: int | str
     source: Path
     language: str = "en"
     extra: dict = field(default_factory=dict)
@@ -70,7 +70,8 @@ def simulation_seed(path: Path) -> int | None:
 def prepare(data_path: str | Path | None = None, instrument_path: str | Path | None = None,
             module: str = "vertrouwen", wave: int | None = None, language: str = "en",
             roles: tuple[str, ...] = ("theme", "factor", "stage")) -> ValidityData:
-    """Load and validate the data, pick the wave (default: the latest) and key the items."""
+    """Load and validate the data, pick the wave (default: the latest; ``"all"``: every wave
+    together) and key the items."""
     instrument = load_instrument(instrument_path)
     source = Path(data_path) if data_path else DEMO_DATA
     frame = load_responses(source, instrument)
@@ -78,10 +79,11 @@ def prepare(data_path: str | Path | None = None, instrument_path: str | Path | N
     if not scales:
         raise ValueError(f"module {module!r} has no scales with roles {roles}")
     waves = sorted(frame["wave"].dropna().unique())
-    wave = int(waves[-1]) if wave is None else int(wave)
-    if wave not in waves:
-        raise ValueError(f"wave {wave} is not in the data; it holds {', '.join(map(str, waves))}")
-    frame = frame[frame["wave"] == wave].reset_index(drop=True)
+    if wave != "all":
+        wave = int(waves[-1]) if wave is None else int(wave)
+        if wave not in waves:
+            raise ValueError(f"wave {wave} is not in the data; it holds {', '.join(map(str, waves))}")
+        frame = frame[frame["wave"] == wave].reset_index(drop=True)
     keyed = reverse_key(frame, instrument)
     target = {item: s.id for s in scales for item in s.item_ids}
     items = keyed[list(target)].astype("float64")

@@ -1,0 +1,109 @@
+"""The thesis-style analysis: reference models, recovery of a known truth, the notebook."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import papermill
+import pytest
+
+from monitor import modelling, thesis
+from monitor.config import NOTEBOOKS_DIR
+from monitor.synthetic import RESULT_PATHS, TRUST_PATHS, TRUST_TO_RESULTS, simulate
+
+from .conftest import DATA, EXPECTED
+
+FACTORS = list(RESULT_PATHS)
+
+
+def test_notebook_parameters_are_documented():
+    params = papermill.inspect_notebook(str(NOTEBOOKS_DIR / "collaboration_factors.ipynb"))
+    assert list(params) == ["data_path", "instrument_path", "waves", "n_factors", "rotation", "correlation", "outcome",
+                            "grouping", "output_dir", "language", "n_boot", "seed"]
+    assert params["language"]["default"] == '"en"'
+
+
+@pytest.fixture(scope="module")
+def demo_scores():
+    return pd.read_csv(DATA / "demo_scores.csv")
+
+
+def test_regression_matches_r_lm_with_sandwich_cluster_se(demo_scores):
+    table, summary = modelling.standardized_regression(demo_scores, "transformatieresultaten", FACTORS)
+    expected = pd.read_csv(EXPECTED / "thesis_regression.csv").set_index("term").drop(index="(Intercept)")
+    np.testing.assert_allclose(table["beta"], expected.loc[FACTORS, "beta"], atol=1e-10)
+    np.testing.assert_allclose(table["se"], expected.loc[FACTORS, "se_cluster"], rtol=1e-6)
+    assert summary["clusters"] == 6
+
+
+def test_path_model_matches_lavaan(demo_scores):
+    result = modelling.mediation_model(demo_scores, "transformatieresultaten", FACTORS, "trust_index", n_boot=200)
+    expected = pd.read_csv(EXPECTED / "thesis_path_model.csv")
+    regressions = expected[expected["op"] == "~"]
+    for _, row in regressions.iterrows():
+        ours = result.paths[(result.paths["to"] == row["lhs"]) & (result.paths["from"] == row["rhs"])]["estimate"]
+        assert float(ours.iloc[0]) == pytest.approx(row["est"], abs=0.001), (row["lhs"], row["rhs"])
+    defined = expected[expected["op"] == ":="].reset_index(drop=True)
+    np.testing.assert_allclose(result.indirect["indirect"].to_numpy(), defined["est"].to_numpy(), atol=0.001)
+    assert result.fit["df"] == 0 and result.fit["chi2"] < 0.01  # saturated: 0 up to semopy's convergence
+    assert (result.indirect["ci_low"] <= result.indirect["indirect"]).all()
+    assert (result.indirect["indirect"] <= result.indirect["ci_high"]).all()
+
+
+@pytest.fixture(scope="module")
+def recovery(tmp_path_factory):
+    path = tmp_path_factory.mktemp("truth") / "sim.csv"
+    sim = simulate(regions=20, respondents=8000, waves=1, seed=31)
+    sim.responses.to_csv(path, index=False)
+    td = thesis.prepare(path)
+    return td, sim.truth
+
+
+def test_recovers_which_factors_drive_results_and_the_mediation(recovery):
+    td, truth = recovery
+    result = modelling.mediation_model(td.scores, td.outcome, td.factors, td.mediator, n_boot=300, seed=1)
+    direct, indirect = result.indirect["direct"], result.indirect
+    # Direct effects: sign of every path of at least .10 in the truth, and size within .10.
+    for factor, true in RESULT_PATHS.items():
+        if abs(true) >= 0.10:
+            assert np.sign(direct[factor]) == np.sign(true), factor
+        assert direct[factor] == pytest.approx(true, abs=0.10), factor
+    assert direct.abs().idxmax() == "reflectief_proces"
+    # Mediation: the strongest trust paths carry a clearly non-zero indirect effect of the right sign.
+    for factor in ("balans_relatie", "argumentatief_proces", "betekenisgeving"):
+        true = TRUST_PATHS[factor] * TRUST_TO_RESULTS
+        assert np.sign(indirect.loc[factor, "indirect"]) == np.sign(true)
+        assert indirect.loc[factor, "ci_low"] > 0 or indirect.loc[factor, "ci_high"] < 0, factor
+        assert indirect.loc[factor, "indirect"] == pytest.approx(true, abs=0.05), factor
+
+
+def test_recovers_the_factor_structure(recovery):
+    from monitor import factor
+
+    td, _truth = recovery
+    _table, suggestion = factor.parallel_analysis(td.vd.items, seed=3)
+    assert suggestion["n_factors"] == len(td.factors) == 7
+    efa_result = factor.efa(factor.correlation_matrix(td.vd.items), 7, target=td.vd.target)
+    main = efa_result.loadings_.abs().idxmax(axis=1)
+    assert (main == pd.Series(td.vd.target)[main.index]).all()
+    names = thesis.factor_naming(td, efa_result)
+    assert (names["items_intended_here"] == 3).all()
+
+
+def test_findings_name_the_numbers(recovery):
+    td, _truth = recovery
+    regression, _summary, _mediation, indirect = thesis.explanatory_models(td, n_boot=100)
+    gaps, _note = thesis.perspectives(td, None)
+    text = thesis.findings(td, regression, indirect, gaps)
+    assert "strongest predictor of perceived transformation results is **Reflective process**" in text
+    assert "**Argumentative process** works against the outcome" in text
+    assert "Reflective space in the governance" in text
+
+
+def test_figures_saved_for_a_thesis(tmp_path):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    paths = thesis.save_figure(fig, "demo", tmp_path)
+    assert [p.suffix for p in paths] == [".png", ".svg"] and all(p.stat().st_size > 1000 for p in paths)
