@@ -247,3 +247,21 @@ def test_interventions_file_is_complete(instrument):
                 assert entry[language]["title"], theme
                 # A sentence cut short by YAML (an unquoted comma) would not end with a period.
                 assert entry[language]["text"].endswith("."), (theme, entry[language]["text"])
+
+
+def test_figures_draw_nothing_for_suppressed_groups(shared):
+    """The profile, trend and perspective figures are drawn from suppressed aggregates only."""
+    tiny = report.region_context(shared, min_group_size=10_000)
+    summary, _ = report.theme_summary(tiny)
+    assert summary["mean"].isna().all() and (summary["band"] == "suppressed").all()
+    fig = report.profile_figure(tiny, summary)
+    bars = [p for p in fig.axes[0].patches if hasattr(p, "get_width")]
+    assert bars and all(b.get_width() == 0 for b in bars)
+    _table, _sentence, fig = report.trends(tiny)
+    plotted = np.concatenate([line.get_ydata() for line in fig.axes[0].get_lines()]).astype(float)
+    assert np.isnan(plotted).all()
+    from matplotlib.collections import PathCollection
+
+    gap, _sentence, fig = report.perspective_gap(tiny)
+    points = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
+    assert len(points) == 2 and all(np.ma.getmaskarray(c.get_offsets()).all() for c in points)  # NaN: not drawn
