@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-__all__ = ["diverging_bars", "scree_plot", "loadings_heatmap", "LIKERT_COLOURS"]
+__all__ = ["diverging_bars", "scree_plot", "loadings_heatmap", "fit_margins", "LIKERT_COLOURS"]
 
 #: Red-to-blue, colour-blind safe (ColorBrewer RdBu), neutral in grey.
 LIKERT_COLOURS = ["#ca0020", "#f4a582", "#d9d9d9", "#92c5de", "#0571b0"]
@@ -74,30 +74,6 @@ def loadings_heatmap(loadings: pd.DataFrame, primary_cut: float = 0.40, cross_cu
     ax.set_title(title)
     ax.set_ylabel("")
     ax.tick_params(axis="x", rotation=45)
-    return ax
-
-
-def annotated_heatmap(values: pd.DataFrame, annotations: np.ndarray, ax, vmax: float = 0.8,
-                      colorbar_label: str = "", cmap: str = "RdBu"):
-    """A diverging heat map with a text in every cell, drawn with plain matplotlib.
-
-    Cheaper than seaborn's heatmap (no extra draw to choose text colours), which matters
-    when 42 region reports render at once. Missing values show as light grey.
-    """
-    data = values.to_numpy(dtype=float)
-    colormap = plt.get_cmap(cmap).with_extremes(bad="#eeeeee")
-    image = ax.imshow(np.ma.masked_invalid(data), cmap=colormap, vmin=-vmax, vmax=vmax, aspect="auto")
-    for (i, j), text in np.ndenumerate(annotations):
-        value = data[i, j]
-        colour = "white" if np.isfinite(value) and abs(value) > 0.55 * vmax else "black"
-        ax.text(j, i, text, ha="center", va="center", fontsize=8, color=colour)
-    ax.set_xticks(range(data.shape[1]), values.columns, fontsize=8)
-    ax.set_yticks(range(data.shape[0]), values.index)
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-    colorbar.set_label(colorbar_label)
     return ax
 
 

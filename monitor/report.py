@@ -216,10 +216,6 @@ def trend_label(previous: pd.Series, latest: pd.Series, min_group_size: int) -> 
     return "stable", diff, low, high
 
 
-def _fmt(value, decimals: int = 2, language: str = "en") -> str:
-    return number(value, f".{decimals}f", language)
-
-
 # -- sections ------------------------------------------------------------------------------
 def setup_figures(dpi: int = 80) -> None:
     """Figure defaults for reports, so that 42 reports render quickly: a modest resolution,
