@@ -216,7 +216,8 @@ def plan_jobs(shared: dict, work: Path, wave: int, regions: list[str] | None, in
         jobs.append(Job("validity", NOTEBOOKS_DIR / NOTEBOOKS["validity"],
                         {"data_path": data_path, "wave": wave, "output_dir": str(out / "validity_tables")}, "validity",
                         "Questionnaire validity"))
-    if "thesis" in include and (NOTEBOOKS_DIR / NOTEBOOKS["thesis"]).exists():
+    modules = shared["frame"].attrs.get("modules", [])
+    if "thesis" in include and (NOTEBOOKS_DIR / NOTEBOOKS["thesis"]).exists() and "samenwerking" in modules:
         jobs.append(Job("collaboration_factors", NOTEBOOKS_DIR / NOTEBOOKS["thesis"],
                         {"data_path": data_path, "output_dir": str(out / "thesis_tables")}, "thesis",
                         "Collaboration factors"))

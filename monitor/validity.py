@@ -75,6 +75,9 @@ def prepare(data_path: str | Path | None = None, instrument_path: str | Path | N
     instrument = load_instrument(instrument_path)
     source = Path(data_path) if data_path else DEMO_DATA
     frame = load_responses(source, instrument)
+    if module not in frame.attrs.get("modules", []):
+        raise ValueError(f"{source}: the data hold no answers to module {module!r} "
+                         f"(modules present: {', '.join(frame.attrs.get('modules', [])) or 'none'})")
     scales = [s for s in instrument.module(module).scales if s.role in roles]
     if not scales:
         raise ValueError(f"module {module!r} has no scales with roles {roles}")

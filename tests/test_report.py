@@ -265,3 +265,17 @@ def test_figures_draw_nothing_for_suppressed_groups(shared):
     gap, _sentence, fig = report.perspective_gap(tiny)
     points = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
     assert len(points) == 2 and all(np.ma.getmaskarray(c.get_offsets()).all() for c in points)  # NaN: not drawn
+
+
+def test_render_plans_only_what_the_data_support(tmp_path, instrument):
+    from monitor.config import DEMO_DATA
+    from monitor.render import plan_jobs
+
+    frame = pd.read_csv(DEMO_DATA)
+    path = tmp_path / "trust.csv"
+    frame[instrument.background_ids + instrument.module("vertrouwen").item_ids].to_csv(path, index=False)
+    shared = report.prepare_shared(path, waves="latest")
+    jobs = plan_jobs(shared, tmp_path / "work", 2026, None, ("validity", "thesis", "regions"), "nl", str(path),
+                     tmp_path / "out")
+    kinds = [job.kind for job in jobs]
+    assert "thesis" not in kinds and kinds.count("region") == 6 and "validity" in kinds

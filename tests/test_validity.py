@@ -73,3 +73,11 @@ def test_apa_numbers_and_export(tmp_path):
     tex = paths["tex"].read_text()
     assert "\\toprule" in tex and "\\caption{Reliability per scale}" in tex
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_module_missing_from_the_data_is_named(tmp_path, instrument):
+    frame = pd.read_csv(validity.DEMO_DATA)
+    path = tmp_path / "trust.csv"
+    frame[instrument.background_ids + instrument.module("vertrouwen").item_ids].to_csv(path, index=False)
+    with pytest.raises(ValueError, match="no answers to module 'samenwerking'"):
+        validity.prepare(path, module="samenwerking")
