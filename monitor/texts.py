@@ -261,12 +261,80 @@ REPORT_TEXTS: dict[str, dict[str, str]] = {
 }
 TEXTS.update(REPORT_TEXTS)
 
+THESIS_TEXTS: dict[str, dict[str, str]] = {
+    "th_question": {
+        "en": "**Research question.** Which collaboration factors shape how municipalities and care providers work "
+              "together, and so the {outcome}?\n\n**Method.** {n:,} responses from {regions} regions, waves {waves}. "
+              "The {k} collaboration factors of the questionnaire are examined with exploratory factor analysis "
+              "({correlation} correlations, {rotation} rotation, number of factors: {n_factors}); factor scores are "
+              "the scale means. The explanatory model regresses the {outcome} on the factors (standardized, with "
+              "standard errors clustered by region), and a path model tests whether trust ({mediator}) mediates "
+              "their effect, with bootstrap confidence intervals for the indirect effects.",
+        "nl": "**Onderzoeksvraag.** Welke samenwerkingsfactoren bepalen hoe gemeenten en zorgaanbieders samenwerken, "
+              "en daarmee de {outcome}?\n\n**Methode.** {n:,} antwoorden uit {regions} regio's, metingen {waves}. "
+              "De {k} samenwerkingsfactoren van de vragenlijst worden onderzocht met exploratieve factoranalyse "
+              "({correlation} correlaties, {rotation}-rotatie, aantal factoren: {n_factors}); factorscores zijn de "
+              "schaalgemiddelden. Het verklarende model regresseert de {outcome} op de factoren (gestandaardiseerd, "
+              "met standaardfouten geclusterd per regio), en een padmodel toetst of vertrouwen ({mediator}) hun "
+              "effect medieert, met bootstrap-betrouwbaarheidsintervallen voor de indirecte effecten."},
+    "th_model": {"en": "n = {n:,} in {clusters} regions; R² = {r2:.3f} (adjusted {adj:.3f}).",
+                 "nl": "n = {n:,} in {clusters} regio's; R² = {r2:.3f} (gecorrigeerd {adj:.3f})."},
+    "th_few_clusters": {
+        "en": " With only {clusters} regions as clusters, cluster-robust standard errors tend to be too small "
+              "(Cameron & Miller 2015); read the p-values with care.",
+        "nl": " Met maar {clusters} regio's als clusters zijn clusterrobuuste standaardfouten vaak te klein "
+              "(Cameron & Miller 2015); lees de p-waarden met voorzichtigheid."},
+    "th_inv_none": {"en": "Measurement invariance was not tested, so the comparison of means is descriptive only.",
+                    "nl": "Meetinvariantie is niet getoetst; de vergelijking van gemiddelden is alleen beschrijvend."},
+    "th_inv_ok": {"en": "Scalar invariance holds for the collaboration factors across the groups, so the means can be "
+                        "compared.",
+                  "nl": "Scalaire invariantie houdt stand voor de samenwerkingsfactoren, dus de gemiddelden zijn te "
+                        "vergelijken."},
+    "th_inv_not": {"en": "Scalar invariance does not hold for the collaboration factors across the groups: compare the "
+                         "means with caution.",
+                   "nl": "Scalaire invariantie houdt geen stand voor de samenwerkingsfactoren: vergelijk de gemiddelden "
+                         "met voorzichtigheid."},
+    "th_range": {"en": "- The lowest-scoring factor is **{low}** (mean {low_mean:.2f}), the highest-scoring **{high}** "
+                       "(mean {high_mean:.2f}; for the argumentative process a high score is unfavourable).",
+                 "nl": "- De laagst scorende factor is **{low}** (gemiddelde {low_mean:.2f}), de hoogst scorende "
+                       "**{high}** (gemiddelde {high_mean:.2f}; bij het argumentatieve proces is een hoge score "
+                       "ongunstig)."},
+    "th_predictor": {"en": "- The strongest predictor of the {outcome} is **{name}** (β = {beta:.2f}, p {p}); {k} of "
+                           "{total} factors predict it significantly.",
+                     "nl": "- De sterkste voorspeller van de {outcome} is **{name}** (β = {beta:.2f}, p {p}); {k} van de "
+                           "{total} factoren voorspellen die significant."},
+    "th_negative": {"en": "- **{name}** works against the outcome (β = {beta:.2f}).",
+                    "nl": "- **{name}** werkt de uitkomst tegen (β = {beta:.2f})."},
+    "th_mediated": {"en": "- Trust mediates part of the effect of {k} factor(s): {parts}.",
+                    "nl": "- Vertrouwen medieert een deel van het effect van {k} factor(en): {parts}."},
+    "th_mediated_part": {"en": "{name} ({indirect:+.3f}, 95% CI {low:.3f} to {high:.3f})",
+                         "nl": "{name} ({indirect:+.3f}, 95%-BI {low:.3f} tot {high:.3f})"},
+    "th_no_mediation": {"en": "- No indirect effect through trust is distinguishable from zero.",
+                        "nl": "- Geen enkel indirect effect via vertrouwen is van nul te onderscheiden."},
+    "th_gap": {"en": "- The groups differ most on **{name}** (difference {diff:+.2f}, Hedges' g = {g:.2f}).",
+               "nl": "- De groepen verschillen het meest op **{name}** (verschil {diff:+.2f}, Hedges' g = {g:.2f})."},
+    "th_path": {"en": "Path model (semopy): χ²({df}) = {chi2:.2f}; the model is saturated, so its fit is perfect by "
+                      "construction; {n_boot} bootstrap resamples by region.",
+                "nl": "Padmodel (semopy): χ²({df}) = {chi2:.2f}; het model is verzadigd en past dus per definitie "
+                      "perfect; {n_boot} bootstrap-steekproeven per regio."},
+    "th_recommendations": {"en": "**Recommendations linked to these factors (from the thesis):**",
+                           "nl": "**Aanbevelingen bij deze factoren (uit de scriptie):**"},
+}
+TEXTS.update(THESIS_TEXTS)
+
 
 class _DutchNumber(float):
     """A float that formats with a decimal comma (and a point between thousands)."""
 
     def __format__(self, spec: str) -> str:
         return dutch(format(float(self), spec))
+
+
+class _DutchInteger(int):
+    """An int that formats with a point between thousands (``{n:,}`` gives ``3.600``)."""
+
+    def __format__(self, spec: str) -> str:
+        return dutch(format(int(self), spec))
 
 
 def dutch(formatted: str) -> str:
@@ -291,6 +359,7 @@ def text(key: str, language: str = "en", **values) -> str:
     except KeyError as exc:
         raise KeyError(f"no text {key!r}") from exc
     if language == "nl":
-        values = {k: _DutchNumber(v) if isinstance(v, float) and not isinstance(v, bool) else v
+        values = {k: _DutchNumber(v) if isinstance(v, float) else
+                  _DutchInteger(v) if isinstance(v, int) and not isinstance(v, bool) else v
                   for k, v in values.items()}
     return template.format(**values)

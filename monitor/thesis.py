@@ -20,10 +20,10 @@ from . import modelling, validity
 from .effects import compare_groups
 from .report import INTERVENTIONS_PATH
 from .scoring import theme_scores
-from .texts import number
+from .texts import text
 
 __all__ = ["ThesisData", "prepare", "research_question", "sample_tables", "factor_naming", "correlations",
-           "explanatory_models", "model_summary", "coefficient_figure", "perspectives", "findings", "save_figure"]
+           "explanatory_models", "model_summary", "path_summary", "coefficient_figure", "perspectives", "findings", "save_figure"]
 
 
 @dataclass
@@ -40,7 +40,7 @@ class ThesisData:
     language: str
 
     def label(self, key: str) -> str:
-        return self.vd.label(key)
+        return self.vd.instrument.label(key, self.language)
 
 
 def prepare(data_path=None, instrument_path=None, waves=None, outcome: str = "transformatieresultaten",
@@ -65,15 +65,11 @@ def prepare(data_path=None, instrument_path=None, waves=None, outcome: str = "tr
 def research_question(td: ThesisData, n_factors, rotation: str, correlation: str) -> str:
     """Chapter 1: the question and the method, stated from the parameters and the data."""
     waves = sorted(td.scores["wave"].dropna().unique())
-    return (f"**Research question.** Which collaboration factors shape how municipalities and care providers "
-            f"work together, and so the {td.label(td.outcome).lower()}?\n\n"
-            f"**Method.** {len(td.scores):,} responses from {td.scores['region'].nunique()} regions, waves "
-            f"{', '.join(str(int(w)) for w in waves)}. The {len(td.factors)} collaboration factors of the "
-            f"questionnaire are examined with exploratory factor analysis ({correlation} correlations, "
-            f"{rotation} rotation, number of factors: {n_factors}); factor scores are the scale means. The "
-            f"explanatory model regresses {td.label(td.outcome)} on the factors (standardized, with standard "
-            f"errors clustered by region), and a path model tests whether trust ({td.label(td.mediator)}) "
-            f"mediates their effect, with bootstrap confidence intervals for the indirect effects.")
+    lang = td.language
+    return text("th_question", lang, outcome=td.label(td.outcome).lower(), n=len(td.scores),
+                regions=td.scores["region"].nunique(), waves=", ".join(str(int(w)) for w in waves),
+                k=len(td.factors), correlation=text(f"corr_{correlation}", lang), rotation=rotation,
+                n_factors=n_factors, mediator=td.label(td.mediator))
 
 
 def sample_tables(td: ThesisData) -> dict[str, pd.DataFrame]:
@@ -117,14 +113,19 @@ def explanatory_models(td: ThesisData, n_boot: int = 1000, seed: int = 2026):
     return table, summary, mediation, indirect
 
 
-def model_summary(summary: dict) -> str:
+def model_summary(summary: dict, language: str = "en") -> str:
     """One sentence on the regression, with a caution when there are few clusters."""
-    text = (f"n = {summary['n']:,} in {summary['clusters']} regions; R² = {summary['r2']:.3f} "
-            f"(adjusted {summary['adj_r2']:.3f}).")
+    sentence = text("th_model", language, n=summary["n"], clusters=summary["clusters"], r2=summary["r2"],
+                    adj=summary["adj_r2"])
     if summary["clusters"] is not None and summary["clusters"] < 20:
-        text += (f" With only {summary['clusters']} regions as clusters, cluster-robust standard errors tend to be "
-                 "too small (Cameron & Miller 2015); read the p-values with care.")
-    return text
+        sentence += text("th_few_clusters", language, clusters=summary["clusters"])
+    return sentence
+
+
+def path_summary(mediation, language: str = "en") -> str:
+    """One sentence on the path model's fit and the bootstrap."""
+    return text("th_path", language, df=int(mediation.fit["df"]), chi2=float(mediation.fit["chi2"]),
+                n_boot=int(mediation.fit["n_boot"]))
 
 
 def coefficient_figure(table: pd.DataFrame, title: str = ""):
@@ -152,13 +153,11 @@ def perspectives(td: ThesisData, invariance_table: pd.DataFrame | None,
     table = compare_groups(td.scores, group, first, second, td.factors + [td.outcome])
     table.index = [td.label(i) for i in table.index]
     if invariance_table is None:
-        note = "Measurement invariance was not tested, so the comparison of means is descriptive only."
+        note = text("th_inv_none", td.language)
     elif invariance_table.attrs.get("scalar"):
-        note = ("Scalar invariance holds for the collaboration factors across organisation types, so the means "
-                "can be compared.")
+        note = text("th_inv_ok", td.language)
     else:
-        note = ("Scalar invariance does not hold for the collaboration factors across organisation types: compare "
-                "the means with caution.")
+        note = text("th_inv_not", td.language)
     return table, note
 
 
@@ -168,30 +167,27 @@ def findings(td: ThesisData, regression: pd.DataFrame, indirect: pd.DataFrame, g
     means = td.scores[td.factors].astype(float).mean()
     weakest, strongest = means.idxmin(), means.idxmax()
     significant = regression[regression["p_value"] < 0.05]
-    lines = [f"- The lowest-scoring factor is **{td.label(weakest)}** (mean {number(means[weakest], '.2f', lang)}), "
-             f"the highest-scoring **{td.label(strongest)}** (mean {number(means[strongest], '.2f', lang)}; for the "
-             f"argumentative process a high score is unfavourable)."]
+    lines = [text("th_range", lang, low=td.label(weakest), low_mean=float(means[weakest]), high=td.label(strongest),
+                  high_mean=float(means[strongest]))]
     if len(significant):
         top = significant["beta"].abs().idxmax()
-        lines.append(f"- The strongest predictor of {td.label(td.outcome).lower()} is **{top}** "
-                     f"(β = {number(significant.loc[top, 'beta'], '.2f', lang)}, p {_p(significant.loc[top, 'p_value'])}); "
-                     f"{len(significant)} of {len(regression)} factors predict it significantly.")
-    negative = significant[significant["beta"] < 0]
-    for name, row in negative.iterrows():
-        lines.append(f"- **{name}** works against the outcome (β = {number(row['beta'], '.2f', lang)}).")
+        lines.append(text("th_predictor", lang, outcome=td.label(td.outcome).lower(), name=top,
+                          beta=float(significant.loc[top, "beta"]), p=_p(significant.loc[top, "p_value"]),
+                          k=len(significant), total=len(regression)))
+    for name, row in significant[significant["beta"] < 0].iterrows():
+        lines.append(text("th_negative", lang, name=name, beta=float(row["beta"])))
     mediated = indirect[(indirect["ci_low"] > 0) | (indirect["ci_high"] < 0)]
     if len(mediated):
-        parts = [f"{name} ({number(row['indirect'], '+.3f', lang)}, 95% CI {number(row['ci_low'], '.3f', lang)} to "
-                 f"{number(row['ci_high'], '.3f', lang)})" for name, row in mediated.iterrows()]
-        lines.append(f"- Trust mediates part of the effect of {len(mediated)} factor(s): " + "; ".join(parts) + ".")
+        parts = [text("th_mediated_part", lang, name=name, indirect=float(row["indirect"]), low=float(row["ci_low"]),
+                      high=float(row["ci_high"])) for name, row in mediated.iterrows()]
+        lines.append(text("th_mediated", lang, k=len(mediated), parts="; ".join(parts)))
     else:
-        lines.append("- No indirect effect through trust is distinguishable from zero.")
+        lines.append(text("th_no_mediation", lang))
     valid = gaps.dropna(subset=["difference"])
     if len(valid):
         biggest = valid["difference"].abs().idxmax()
-        lines.append(f"- Municipalities and care providers differ most on **{biggest}** "
-                     f"(difference {number(valid.loc[biggest, 'difference'], '+.2f', lang)}, Hedges' g = "
-                     f"{number(valid.loc[biggest, 'hedges_g'], '.2f', lang)}).")
+        lines.append(text("th_gap", lang, name=biggest, diff=float(valid.loc[biggest, "difference"]),
+                          g=float(valid.loc[biggest, "hedges_g"])))
     recommendations = yaml.safe_load(INTERVENTIONS_PATH.read_text(encoding="utf-8"))
     label_to_id = {td.label(f): f for f in td.factors}
     focus = [weakest] + [label_to_id[n] for n in significant.sort_values("beta", key=np.abs, ascending=False).index
@@ -203,7 +199,7 @@ def findings(td: ThesisData, regression: pd.DataFrame, indirect: pd.DataFrame, g
             if title not in seen:
                 seen.add(title)
                 advice.append(f"- *{title}* ({td.label(factor)}): {entry['en' if lang == 'en' else 'nl']['text']}")
-    return "\n".join(lines) + "\n\n**Recommendations linked to these factors (from the thesis):**\n\n" + "\n".join(advice)
+    return "\n".join(lines) + "\n\n" + text("th_recommendations", lang) + "\n\n" + "\n".join(advice)
 
 
 def _p(value: float) -> str:

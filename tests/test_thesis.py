@@ -95,8 +95,16 @@ def test_findings_name_the_numbers(recovery):
     regression, _summary, _mediation, indirect = thesis.explanatory_models(td, n_boot=100)
     gaps, _note = thesis.perspectives(td, None)
     text = thesis.findings(td, regression, indirect, gaps)
-    assert "strongest predictor of perceived transformation results is **Reflective process**" in text
+    assert "strongest predictor of the perceived transformation results is **Reflective process**" in text
     assert "**Argumentative process** works against the outcome" in text
+    import dataclasses
+
+    td_nl = dataclasses.replace(td, language="nl")
+    regression_nl, summary, _mediation, indirect_nl = thesis.explanatory_models(td_nl, n_boot=100)
+    dutch = thesis.findings(td_nl, regression_nl, indirect_nl, thesis.perspectives(td_nl, None)[0])
+    assert thesis.model_summary(summary, "nl").startswith(f"n = {summary['n'] // 1000}.")
+    assert "De sterkste voorspeller van de ervaren transformatieresultaten is **Reflectief proces**" in dutch
+    assert "Reflectieve ruimte in de governance" in dutch and "β = 0," in dutch
     assert "Reflective space in the governance" in text
 
 
