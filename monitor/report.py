@@ -52,7 +52,7 @@ def prepare_shared(data_path: str | Path | None = None, instrument: Instrument |
     Reliability and invariance are computed for ``waves`` only (default: all; ``"latest"``:
     the latest wave).
     """
-    from .sem import cfa_model, measurement_invariance
+    from .sem import cfa_model, invariance_holds, measurement_invariance
 
     instrument = instrument or load_instrument()
     source = Path(data_path) if data_path else DEMO_DATA
@@ -73,8 +73,7 @@ def prepare_shared(data_path: str | Path | None = None, instrument: Instrument |
         data["organisation_type"] = rows["organisation_type"].astype("object")
         try:
             table = measurement_invariance(data, model, "organisation_type", groups=["gemeente", "zorgaanbieder"])
-            ok_metric = table.loc["metric", "delta_cfi"] >= -0.010 and table.loc["metric", "delta_rmsea"] <= 0.015
-            ok_scalar = table.loc["scalar", "delta_cfi"] >= -0.010 and table.loc["scalar", "delta_rmsea"] <= 0.015
+            ok_metric, ok_scalar = invariance_holds(table, "metric"), invariance_holds(table, "scalar")
             invariance[int(wave)] = {"scalar": bool(ok_metric and ok_scalar), "metric": bool(ok_metric),
                                      "delta_cfi": float(table.loc["scalar", "delta_cfi"])}
         except ValueError:

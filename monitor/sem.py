@@ -23,7 +23,7 @@ from scipy import optimize, stats
 
 from .instrument import Instrument, load_instrument
 
-__all__ = ["cfa_model", "model_description", "fit_cfa", "CFAResult", "fit_indices", "rmsea_interval",
+__all__ = ["invariance_holds", "cfa_model", "model_description", "fit_cfa", "CFAResult", "fit_indices", "rmsea_interval",
            "modification_indices", "measurement_invariance", "FIT_CUTOFFS"]
 
 #: Conventional cut-offs (Hu & Bentler 1999), shown with a verdict per index.
@@ -359,6 +359,13 @@ def fit_cfa(frame: pd.DataFrame, model: dict[str, list[str]], top_hints: int = 1
         corr.loc[row["lval"], row["rval"]] = corr.loc[row["rval"], row["lval"]] = row["Est. Std"]
     return CFAResult(fit=fit, verdicts=_verdicts(fit), loadings=loadings, factor_correlation=corr,
                      modification_indices=modification_indices(engine, theta, top=top_hints), estimates=estimates)
+
+
+def invariance_holds(table: pd.DataFrame, step: str, max_cfi_drop: float = 0.010,
+                     max_rmsea_rise: float = 0.015) -> bool:
+    """Whether an invariance ``step`` (``"metric"`` or ``"scalar"``) holds by Chen's (2007)
+    criteria: CFI drops by no more than .010 and RMSEA rises by no more than .015."""
+    return bool(table.loc[step, "delta_cfi"] >= -max_cfi_drop and table.loc[step, "delta_rmsea"] <= max_rmsea_rise)
 
 
 def measurement_invariance(frame: pd.DataFrame, model: dict[str, list[str]], group: str,

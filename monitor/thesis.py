@@ -172,7 +172,7 @@ def findings(td: ThesisData, regression: pd.DataFrame, indirect: pd.DataFrame, g
     if len(significant):
         top = significant["beta"].abs().idxmax()
         lines.append(text("th_predictor", lang, outcome=td.label(td.outcome).lower(), name=top,
-                          beta=float(significant.loc[top, "beta"]), p=_p(significant.loc[top, "p_value"]),
+                          beta=float(significant.loc[top, "beta"]), p=validity.format_p(significant.loc[top, "p_value"]),
                           k=len(significant), total=len(regression)))
     for name, row in significant[significant["beta"] < 0].iterrows():
         lines.append(text("th_negative", lang, name=name, beta=float(row["beta"])))
@@ -200,10 +200,6 @@ def findings(td: ThesisData, regression: pd.DataFrame, indirect: pd.DataFrame, g
                 seen.add(title)
                 advice.append(f"- *{title}* ({td.label(factor)}): {entry['en' if lang == 'en' else 'nl']['text']}")
     return "\n".join(lines) + "\n\n" + text("th_recommendations", lang) + "\n\n" + "\n".join(advice)
-
-
-def _p(value: float) -> str:
-    return "< .001" if value < 0.001 else f"= {value:.3f}".replace("0.", ".")
 
 
 def save_figure(fig, name: str, out_dir: str | Path) -> list[Path]:

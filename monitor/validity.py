@@ -126,7 +126,8 @@ def _kmo_label(value: float, language: str) -> str:
     return text("kmo_unacceptable", language)
 
 
-def _p(value: float) -> str:
+def format_p(value: float) -> str:
+    """A p-value as APA writes it: ``< .001`` or ``= .042``."""
     return "< .001" if value < 0.001 else f"= {value:.3f}".replace("0.", ".")
 
 
@@ -138,7 +139,7 @@ def suitability(vd: ValidityData, correlation: pd.DataFrame) -> tuple[pd.DataFra
     table.loc["KMO (overall)"] = overall
     sentence = text("suitability", vd.language, kmo_label=_kmo_label(overall, vd.language), kmo=overall,
                     msa_min=per_item.min(), msa_item=per_item.idxmin(), df=bart["df"], chi2=bart["chi2"],
-                    p=_p(bart["p_value"]))
+                    p=format_p(bart["p_value"]))
     return table, sentence
 
 
@@ -214,7 +215,7 @@ def confirmatory(vd: ValidityData):
     ok = int(result.verdicts["acceptable"].sum())
     verdict = text("fit_good" if ok == 4 else "fit_mixed" if ok >= 2 else "fit_poor", vd.language)
     fit = result.fit
-    sentence = text("cfa", vd.language, verdict=verdict, df=fit["df"], chi2=fit["chi2"], p=_p(fit["p_value"]),
+    sentence = text("cfa", vd.language, verdict=verdict, df=fit["df"], chi2=fit["chi2"], p=format_p(fit["p_value"]),
                     cfi=fit["cfi"], tli=fit["tli"], rmsea=fit["rmsea"], rmsea_low=fit["rmsea_low"],
                     rmsea_high=fit["rmsea_high"], srmr=fit["srmr"], ok=ok)
     return result, sentence
@@ -232,7 +233,7 @@ def invariance(vd: ValidityData, group: str, levels: list | None = None):
     table = sem.measurement_invariance(data, _model(vd), group, groups=levels)
 
     def holds(step):
-        return table.loc[step, "delta_cfi"] >= -0.010 and table.loc[step, "delta_rmsea"] <= 0.015
+        return sem.invariance_holds(table, step)
 
     if holds("metric") and holds("scalar"):
         conclusion = text("invariance_scalar", vd.language, dcfi=table.loc["scalar", "delta_cfi"],
