@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	# One-time build of the de-identification lookup (a few minutes), so that no render is surprised by it.
+	$(PY) -m monitor.privacy --prepare
 	# The notebooks' kernel is the project's own, kept inside the venv (no user-wide install).
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Samenwerkingsmonitor (Python 3)"
 	@touch $@

@@ -6,7 +6,7 @@ reports the median and its own peak resident memory. Where a case has an R count
 side, and the ratio Python / R is printed. Results are also written as JSON to
 ``benchmarks/results/`` (ignored by git). R is never needed for the tests.
 
-    python -m benchmarks [--repeat 3] [--only NAME]
+    python -m benchmarks [--repeat 3] [--only NAME] [--all]
 """
 
 from __future__ import annotations
@@ -89,6 +89,22 @@ report(s, n_factors=suggestion["n_factors"], n_components=suggestion["n_componen
         "r": 'x <- read.csv(file.path(tmp, "items48.csv")); f <- function() fa.parallel(x, n.iter = 20, plot = FALSE)',
         "r_extra": "res <- f(); extra <- list(n_factors = res$nfact, n_components = res$ncomp)",
     },
+    "deidentify_20000": {
+        "what": "de-identify 20,000 open answers (all distinct) with deduce, once per render",
+        "python": """
+from benchmarks.deidentify import run
+result = run(repeat=repeat)
+report(result["unique"]["seconds"], **{k: v for k, v in result.items()})
+""",
+    },
+    "disclosure_audit_42": {
+        "what": "disclosure audit and secondary suppression of a synthetic national wave (42 regions)",
+        "python": """
+from monitor.disclosure import _benchmark
+result, s = timed(lambda: _benchmark(42))
+report(result.get("audit_seconds", s), **{k: v for k, v in result.items() if isinstance(v, (int, float, str))})
+""",
+    },
     "region_reports_42": {
         "what": "render 42 region reports (national data, latest wave, 2 workers) against the floor",
         "python": """
@@ -125,27 +141,9 @@ results, parallel = timed(lambda: render(data_path=str(tmp / "national.csv"), ou
 stop.set(); sampler.join()
 _, sequential = timed(lambda: render(data_path=str(tmp / "national.csv"), out_dir=tmp / "seq", jobs=1,
                                      include=("regions",), progress=False))
-# One after another, the plain way: papermill per report (a kernel each), HTML after each,
-# on the same prepared data (so this baseline does not even pay for loading per report).
-from monitor.report import prepare_shared, save_shared
-from monitor.render import to_html
-def naive():
-    shared = prepare_shared(str(tmp / "national.csv"), waves="latest")
-    paths = save_shared(shared, tmp / "naive_work")
-    for region, path in paths.items():
-        target = tmp / "naive" / "out.ipynb"
-        target.parent.mkdir(exist_ok=True)
-        papermill.execute_notebook(str(Path(sys.argv[3]) / "notebooks" / "region_report.ipynb"), str(target),
-                                   parameters={"region": region, "prepared_aggregates": str(tmp / "naive_work" / "aggregates.pkl"),
-                                               "prepared_region": str(path)},
-                                   kernel_name="samenwerkingsmonitor", progress_bar=False,
-                                   cwd=str(Path(sys.argv[3]) / "notebooks"))
-        to_html(target)
-_, one_by_one = timed(naive)
 report(parallel, rendered=sum(r.ok for r in results), floor_seconds=round(floor, 2),
        floor_one_notebook=round(floor_one, 3), ratio_to_floor=round(parallel / floor, 3),
        sequential_jobs1_seconds=round(sequential, 2), speedup_vs_jobs1=round(sequential / parallel, 3),
-       papermill_one_by_one_seconds=round(one_by_one, 2), speedup_vs_one_by_one=round(one_by_one / parallel, 3),
        peak_tree_mb=round(peak[0] / 2**20))
 """,
     },
@@ -162,6 +160,49 @@ report(s)
 """,
     },
 }
+
+# `monitor check` and `monitor score --by region` on simulated exports of 60,000, 600,000 and
+# 3,000,000 rows (3 waves, 42 regions), each run as the command a user types, in its own child
+# process: the time is the child's wall time (interpreter start included), the peak its maximum
+# resident memory, also as a multiple of the file's size, and that multiple once more above the
+# baseline (the same command on the 3,600-row demo file: interpreter and imports, about 200-270
+# MB, which dominates the ratio for the small files). The files are simulated once and kept in
+# benchmarks/results/data/ (ignored by git). The 3,000,000-row file (about 800 MB; two minutes
+# and 4 GB to simulate) is made and used only by the cases left out of the default set:
+# ``python -m benchmarks --only check_3m --only score_3m``, or ``--all``.
+LOAD_SIZES = {"60k": 20_000, "600k": 200_000, "3m": 1_000_000}
+LOAD_CASE = """
+import os, subprocess
+from pathlib import Path
+data = Path(sys.argv[3]) / "benchmarks" / "results" / "data" / "simulated_{respondents}x3.csv"
+data.parent.mkdir(parents=True, exist_ok=True)
+if not data.exists():
+    subprocess.run([sys.executable, "-m", "monitor", "simulate", str(data), "--regions", "42", "--respondents",
+                    "{respondents}", "--waves", "3", "--seed", "1", "--force", "--truth", str(tmp / "truth.json")],
+                   check=True, capture_output=True)
+def run(path=data):  # os.wait4: the resource usage of this one child, not of every child so far
+    child = subprocess.Popen([sys.executable, "-m", "monitor", *{argv!r}, str(path)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(child.stderr.read().decode())
+    return usage.ru_maxrss
+peak_kb, s = timed(run)
+# The same command on the 3,600-row demo file: the interpreter and its imports, whatever the data.
+base_kb = run(Path(sys.argv[3]) / "data" / "demo" / "responses.csv")
+size = data.stat().st_size
+print(json.dumps({{"seconds": s, "peak_mb": peak_kb / 1024, "file_mb": round(size / 2**20, 1),
+                  "peak_per_file_size": round(peak_kb * 1024 / size, 2), "rows": {respondents} * 3,
+                  "baseline_mb": round(base_kb / 1024),
+                  "above_baseline_per_file_size": round((peak_kb - base_kb) * 1024 / size, 2)}}))
+"""
+for _label, _n in LOAD_SIZES.items():
+    for _command, _argv in (("check", ["check"]), ("score", ["score", "--by", "region"])):
+        CASES[f"{_command}_{_label}"] = {
+            "what": f"monitor {' '.join(_argv)} on a simulated export of {_n * 3:,} rows (peak of the child process)",
+            "python": LOAD_CASE.format(respondents=_n, argv=_argv),
+            "default": _label != "3m",
+        }
 
 PREPARE = """
 import sys, shutil
@@ -208,13 +249,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", action="append", choices=sorted(CASES))
+    parser.add_argument("--all", action="store_true", help="also the cases left out by default (3,000,000 rows)")
     args = parser.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
     report = {}
     with tempfile.TemporaryDirectory() as tmp:
         print("preparing data (national simulation, 20,000 x 48 items, bfi) ...", flush=True)
         subprocess.run([sys.executable, "-c", PREPARE, tmp, str(ROOT)], check=True, cwd=ROOT)
-        for name in args.only or CASES:
+        for name in args.only or [n for n, case in CASES.items() if args.all or case.get("default", True)]:
             case = CASES[name]
             py = run_python(case["python"], tmp, args.repeat)
             line = f"{name:<26} python {py['seconds']:7.3f} s  peak {py['peak_mb']:6.0f} MB"
@@ -228,7 +270,12 @@ def main(argv: list[str] | None = None) -> int:
                     line += f"  R {r['seconds']:7.3f} s  ratio {ratio:.3f}"
                 else:
                     line += "  R: not available" if r is None else f"  R failed: {r['error']}"
-            extras = {k: v for k, v in py.items() if k not in ("seconds", "peak_mb")}
+            load_keys = ("peak_per_file_size", "file_mb", "rows", "baseline_mb", "above_baseline_per_file_size")
+            if "peak_per_file_size" in py:  # a load case: the child's peak over the file's size
+                line = (f"{name:<26} python {py['seconds']:7.3f} s  peak {py['peak_mb']:6.0f} MB  "
+                        f"= {py['peak_per_file_size']:.2f} x the file ({py['file_mb']:,.0f} MB, {py['rows']:,} rows; "
+                        f"{py['above_baseline_per_file_size']:.2f} x above the {py['baseline_mb']} MB of the demo file)")
+            extras = {k: v for k, v in py.items() if k not in ("seconds", "peak_mb", *load_keys)}
             if extras:
                 line += f"  {extras}"
             if entry.get("r") and entry["r"].get("extra"):

@@ -7,23 +7,40 @@
 ``monitor simulate OUT.csv --regions N --respondents N --waves N --seed S``
     Simulated responses from a known population model, with ``<stem>.truth.json`` beside.
 ``monitor render [--wave W] [--region R] [--jobs N]``
-    Render the validity, thesis and region reports of a wave into ``reports/<wave>/``.
+    Render the validity, thesis and region reports of a wave into ``reports/<wave>/``
+    (exit 130/143/129 when interrupted by SIGINT/SIGTERM/SIGHUP, after stopping every worker).
+``monitor audit DIR``
+    Prove from the sidecars of a rendered wave that no hidden cell can be derived (exit 1 if one can).
+
+Exit codes: 0 success; 1 some report failed (``render``); 2 a problem with the user's
+arguments, data or environment (bad option value, file exists without ``--force``, missing or
+read-only folder, permission denied, disk full), reported as one line ``error: <path>: <cause>``
+(argparse's own usage errors also exit 2); 130 interrupted (Ctrl-C); 141 (128 + SIGPIPE, what
+``cat`` or ``seq`` give) when the reader of standard output went away, e.g. ``monitor score … | head``:
+nothing is printed then, and ``set -o pipefail`` scripts see the same status as for other tools.
+Every file is written through :mod:`monitor.files`: whole or not at all, no temporary file left.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from . import __version__
 from .config import DEMO_SETTINGS, DEMO_TRUTH
 from .data import DataError, load_responses, summarise_responses
+from .files import FileExistsNoForce, atomic_writer, describe_os_error
 from .instrument import InstrumentError, load_instrument
 from .scoring import DEFAULT_MIN_GROUP_SIZE, DEFAULT_MIN_SHARE, aggregate, theme_scores
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as for coreutils killed by SIGPIPE
 
 
 class UsageError(Exception):
@@ -42,12 +59,93 @@ def cmd_check(args) -> int:
 
 
 def _writable(path: Path, force: bool) -> Path:
-    if path.exists() and not force:
-        raise UsageError(f"{path} already exists; use --force to overwrite it")
+    """Check that ``path`` can be written, before any slow work; raise a one-line error if not.
+
+    The folder must exist and take a new file: a temporary file is created there and removed
+    again, which finds read-only file systems and missing permissions where ``os.access`` and
+    the mode bits cannot (root, ACLs, read-only mounts). An existing file needs ``force``; one
+    that appears later is still refused, race-free, when the output is published
+    (``atomic_writer(overwrite=False)``). A full disk shows only when writing.
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: {'not a folder' if folder.exists() else 'no such folder'}")
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder")
+    if not force and (path.exists() or path.is_symlink()):
+        raise FileExistsNoForce(path)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(describe_os_error(exc, folder)) from exc
+    try:
+        os.close(fd)
+    finally:
+        os.unlink(probe)
     return path
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (also through links, or before either exists)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+@contextlib.contextmanager
+def _write_errors(path: Path):
+    """Report an ``OSError`` while writing ``path`` in one line naming ``path`` (not a temporary file)."""
+    try:
+        yield
+    except (FileExistsNoForce, BrokenPipeError):
+        raise
+    except OSError as exc:
+        raise UsageError(describe_os_error(exc, path)) from exc
+
+
+def _positive(text: str) -> int:
+    """``type=`` for counts: an integer of at least 1."""
+    return _integer_from(text, 1)
+
+
+def _seed(text: str) -> int:
+    """``type=`` for ``--seed``: an integer of at least 0 (what numpy accepts)."""
+    return _integer_from(text, 0)
+
+
+def _integer_from(text: str, minimum: int, why: str = "") -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be at least {minimum}{why}, not {value}")
+    return value
+
+
+def _group_size(text: str) -> int:
+    """``type=`` for ``--min-group-size``: at least 2, as a group of 1 is a person."""
+    return _integer_from(text, 2, " (a group of 1 is a person)")
+
+
+def _share(text: str) -> float:
+    """``type=`` for ``--min-share``: a number in (0, 1]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must lie in (0, 1], not {text}")
+    return value
+
+
 def cmd_score(args) -> int:
+    out = Path(args.out) if args.out else None
+    if out is not None:  # before the (slow) load
+        if _same_file(out, Path(args.data)):
+            raise UsageError(f"{out}: --out is the input file; choose another name")
+        _writable(out, args.force)
     instrument = _instrument(args)
     frame = load_responses(args.data, instrument)
     by = [c.strip() for c in args.by.split(",") if c.strip()]
@@ -57,14 +155,13 @@ def cmd_score(args) -> int:
                          f"(choose from {', '.join(c for c in instrument.background_ids if c in frame)})")
     scores = theme_scores(frame, instrument, min_share=args.min_share)
     table = aggregate(scores, by=by, min_group_size=args.min_group_size)
-    if args.out:
-        out = _writable(Path(args.out), args.force)
-        tmp = out.with_name(out.name + ".tmp")
-        table.to_csv(tmp, index=False)
-        tmp.replace(out)
+    if out is not None:
+        with _write_errors(out), atomic_writer(out, overwrite=args.force) as tmp:
+            table.to_csv(tmp, index=False)
         print(f"wrote {len(table):,} rows to {out}", file=sys.stderr)
     else:
         table.to_csv(sys.stdout, index=False)
+        sys.stdout.flush()  # a closed pipe shows here, inside main, not at interpreter exit
     return 0
 
 
@@ -79,7 +176,9 @@ def cmd_simulate(args) -> int:
     out = Path(args.out)
     truth = Path(args.truth) if args.truth else (DEMO_TRUTH if args.preset == "demo" and out.name == "responses.csv"
                                                   else out.with_name(out.stem + ".truth.json"))
-    for path in (out, truth):
+    if _same_file(out, truth):
+        raise UsageError(f"{out}: the data and --truth cannot be the same file; choose another name")
+    for path in (out, truth):  # before the (slow) simulation
         _writable(path, args.force)
     start = time.perf_counter()
     total = settings.get("respondents", 1200) * settings.get("waves", 3)
@@ -88,7 +187,12 @@ def cmd_simulate(args) -> int:
         sim = simulate(instrument=_instrument(args), **settings)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    write_simulation(sim, out, truth, overwrite=True)
+    try:
+        write_simulation(sim, out, truth, overwrite=args.force)
+    except (FileExistsNoForce, BrokenPipeError):
+        raise
+    except OSError as exc:  # write_simulation names the target (data or truth) in the error
+        raise UsageError(describe_os_error(exc)) from exc
     print(f"wrote {out} and {truth} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0
 
@@ -100,11 +204,26 @@ def cmd_render(args) -> int:
     unknown = [part for part in include if part not in ("validity", "thesis", "regions")]
     if unknown:
         raise UsageError(f"--only: unknown part(s) {', '.join(unknown)}; choose from validity, thesis, regions")
+    from .execution import Interrupted
+    from .render import AuditFailed
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
+    if args.timeout < 1:
+        raise UsageError(f"--timeout must be at least 1 second, not {args.timeout}")
     try:
         results = render(data_path=args.data, wave=args.wave, regions=args.region, jobs=args.jobs,
                          out_dir=Path(args.out) if args.out else None, timeout=args.timeout,
-                         language=args.language,
-                         include=include, progress=not args.quiet)
+                         language=args.language, include=include, progress=not args.quiet,
+                         instrument_path=args.instrument, min_group_size=args.min_group_size,
+                         min_comment_group_size=args.min_comment_group_size)
+    except AuditFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Interrupted as exc:
+        print(f"interrupted ({exc}): {sum(r.ok for r in exc.results)} rendered, "
+              f"{sum(r.status == 'cancelled' for r in exc.results)} cancelled; see index.html", file=sys.stderr)
+        return exc.exit_code
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     failed = [r for r in results if not r.ok]
@@ -113,6 +232,21 @@ def cmd_render(args) -> int:
     for r in failed:
         print(f"FAILED {r.title}: {r.error}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def cmd_audit(args) -> int:
+    from .disclosure import audit_folder, format_findings
+
+    try:
+        result = audit_folder(args.folder)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{result.cells_checked:,} cells checked, {result.hidden_cells:,} hidden, "
+          f"{len(result.recoverable_cells):,} recoverable")
+    findings = format_findings(result)
+    if findings:
+        print(findings)
+    return 1 if result.recoverable else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,19 +263,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data")
     p.add_argument("--by", required=True, help="comma-separated background variables, e.g. region,wave")
     p.add_argument("--out", help="CSV file to write (default: standard output)")
-    p.add_argument("--min-group-size", type=int, default=DEFAULT_MIN_GROUP_SIZE,
-                   help="hide groups with fewer answers (default %(default)s)")
-    p.add_argument("--min-share", type=float, default=DEFAULT_MIN_SHARE,
+    p.add_argument("--min-group-size", type=_group_size, default=DEFAULT_MIN_GROUP_SIZE,
+                   help="hide groups with fewer answers, at least 2 (default %(default)s)")
+    p.add_argument("--min-share", type=_share, default=DEFAULT_MIN_SHARE,
                    help="share of a scale's items that must be answered (default 2/3)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("simulate", help="simulate responses from a known population model")
     p.add_argument("out", help="CSV file to write; the truth goes to <stem>.truth.json beside it")
-    p.add_argument("--regions", type=int)
-    p.add_argument("--respondents", type=int, help="respondents per wave, all regions together")
-    p.add_argument("--waves", type=int)
-    p.add_argument("--seed", type=int)
+    p.add_argument("--regions", type=_positive)
+    p.add_argument("--respondents", type=_positive, help="respondents per wave, all regions together")
+    p.add_argument("--waves", type=_positive)
+    p.add_argument("--seed", type=_seed)
     p.add_argument("--first-wave", type=int, dest="first_wave", help="year of the first wave")
     p.add_argument("--preset", choices=["demo"], help="the settings of the committed demo data")
     p.add_argument("--truth", help="where to write the true model parameters (JSON)")
@@ -157,8 +291,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=600, help="seconds per notebook cell (default %(default)s)")
     p.add_argument("--language", choices=["nl", "en"], default="nl", help="language of region reports")
     p.add_argument("--only", help="comma-separated: validity, thesis, regions (default: all)")
+    p.add_argument("--min-group-size", type=int, default=5, dest="min_group_size",
+                   help="no figure for a group with fewer respondents (at least 2; default %(default)s)")
+    p.add_argument("--min-comment-group-size", type=int, default=10, dest="min_comment_group_size",
+                   help="open answers only for groups this large (default %(default)s)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("audit", help="check published sidecars for hidden figures that can be derived")
+    p.add_argument("folder", metavar="DIR", help="folder with the sidecar JSON files published together (a wave)")
+    p.set_defaults(func=cmd_audit)
     return parser
 
 
@@ -166,13 +308,35 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here rather than as a message at interpreter exit
+        return code
     except (DataError, InstrumentError, UsageError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        return _fail(f"error: {exc}")
+    except FileExistsNoForce as exc:
+        return _fail(f"error: {exc.path}: already exists; use --force to overwrite it")
+    except BrokenPipeError:  # the reader went away (`monitor score … | head`): stop quietly
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        return _fail(f"error: {describe_os_error(exc)}")
+    except KeyboardInterrupt:  # atomic_writer has removed its temporary file on the way out
+        return _fail("interrupted", EXIT_INTERRUPTED)
+
+
+def _fail(line: str, code: int = EXIT_BAD_INPUT) -> int:
+    """Print one line to standard error (a closed stderr is ignored) and return ``code``."""
+    with contextlib.suppress(OSError):
+        print(line, file=sys.stderr)
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so the final flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # AttributeError/ValueError: no real fd
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -27,13 +27,18 @@ parameters (JSON-serialisable), which tests use to check that analyses recover t
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .files import FileExistsNoForce, atomic_writer
 from .instrument import Instrument, load_instrument
 
 __all__ = ["simulate", "Simulation", "write_simulation"]
@@ -374,20 +379,68 @@ def write_simulation(simulation: Simulation, out: str | Path, truth_path: str | 
                      overwrite: bool = False) -> tuple[Path, Path]:
     """Write the responses as CSV and the truth as JSON beside it (``<stem>.truth.json``).
 
-    Refuses to replace existing files unless ``overwrite`` is true. Files are written to a
-    temporary name first and then renamed, so an interrupted write leaves no half file.
+    Both files are written whole or not at all (:func:`monitor.files.atomic_writer`): each goes
+    to a temporary file beside its target, then the data are published and then the truth. If
+    the truth cannot be published, data that this call created are removed again, so the pair is
+    never left half. Without ``overwrite`` an existing file is refused
+    (:class:`monitor.files.FileExistsNoForce`), also one that appears while the files are being
+    written. Writers of the same folder take turns (a lock on the folder), so a pair written by
+    concurrent runs comes from one run. An ``OSError`` names the target, not the temporary file.
     """
     out = Path(out)
     truth_path = Path(truth_path) if truth_path else out.with_name(out.stem + ".truth.json")
+    if out.resolve() == truth_path.resolve():
+        raise ValueError(f"{out}: the data and the truth cannot be the same file")
     if not overwrite:
-        existing = [str(p) for p in (out, truth_path) if p.exists()]
-        if existing:
-            raise FileExistsError(f"{', '.join(existing)} already exist(s); choose another name or overwrite explicitly")
+        for path in (out, truth_path):
+            if path.exists():
+                raise FileExistsNoForce(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    simulation.responses.to_csv(tmp, index=False, lineterminator="\n")
-    tmp.replace(out)
-    tmp = truth_path.with_name(truth_path.name + ".tmp")
-    tmp.write_text(json.dumps(simulation.truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(truth_path)
+    truth_path.parent.mkdir(parents=True, exist_ok=True)
+    truth_text = json.dumps(simulation.truth, indent=1, ensure_ascii=False) + "\n"
+    ours = None  # (device, inode) of the data file, if this call creates it: the rename keeps the inode
+    with _folder_turn(out.parent):
+        try:
+            with _naming(truth_path), atomic_writer(truth_path, overwrite=overwrite) as tmp_truth:
+                tmp_truth.write_text(truth_text, encoding="utf-8")
+                existed = out.exists() or out.is_symlink()
+                with _naming(out), atomic_writer(out, overwrite=overwrite) as tmp_out:
+                    simulation.responses.to_csv(tmp_out, index=False, lineterminator="\n")
+                    if not existed:
+                        info = tmp_out.stat()
+                        ours = (info.st_dev, info.st_ino)
+        except BaseException:  # the truth is not published: remove data this call published
+            if ours is not None:
+                with contextlib.suppress(OSError):
+                    info = out.stat()
+                    if (info.st_dev, info.st_ino) == ours:  # ours, not an older file or another run's
+                        out.unlink()
+            raise
     return out, truth_path
+
+
+@contextlib.contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """Name ``path`` in an ``OSError`` raised while writing it, rather than no file or the temporary one."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None or str(exc.filename).endswith(".tmp"):
+            exc.filename = str(path)
+        raise
+
+
+@contextlib.contextmanager
+def _folder_turn(folder: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``folder`` itself (no lock file is left); best effort."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock

@@ -134,6 +134,8 @@ REPORT_TEXTS: dict[str, dict[str, str]] = {
               "All figures are means on a scale from 1 (strongly disagree) to 5 (strongly agree); groups with too "
               "few respondents show no figure."},
     "total": {"nl": "totaal", "en": "total"},
+    "heading_respondents": {"nl": "Wie deden mee", "en": "Who took part"},
+    "heading_small": {"nl": "Te weinig respondenten voor een rapportage", "en": "Too few respondents for a report"},
     "heading_summary": {"nl": "Samenvatting", "en": "Summary"},
     "heading_profile": {"nl": "Themaprofiel", "en": "Theme profile"},
     "heading_trends": {"nl": "Ontwikkeling door de jaren", "en": "Trends across waves"},
@@ -148,12 +150,41 @@ REPORT_TEXTS: dict[str, dict[str, str]] = {
     "heading_lifecycle": {"nl": "Levenscyclus van de samenwerking", "en": "Life cycle of the collaboration"},
     "heading_open": {"nl": "Open antwoorden", "en": "Open answers"},
     "heading_method": {"nl": "Verantwoording", "en": "Method"},
-    "respondents_text": {"nl": "In meting {wave} deden {n} respondenten mee (per meting: {waves}). Het aantal "
-                               "uitgenodigden is niet bekend, dus een responspercentage is niet te berekenen.",
-                         "en": "{n} respondents took part in wave {wave} (per wave: {waves}). The number invited is "
-                               "not known, so no response rate can be computed."},
-    "summary_text": {"nl": "De vertrouwensindex is {index} (95%-BI {low}–{high}, n = {n}); alle regio's samen: {bench}.",
-                     "en": "The trust index is {index} (95% CI {low}–{high}, n = {n}); all regions together: {bench}."},
+    "respondents_text": {"nl": "In meting {wave} deden {n} respondenten mee. Het aantal uitgenodigden is niet bekend, "
+                               "dus een responspercentage is niet te berekenen.",
+                         "en": "{n} respondents took part in wave {wave}. The number invited is not known, so no "
+                               "response rate can be computed."},
+    "summary_text": {"nl": "De vertrouwensindex is {index:.2f} (95%-BI {low:.2f}–{high:.2f}, n = {n}); alle regio's "
+                           "samen: {bench:.2f}.",
+                     "en": "The trust index is {index:.2f} (95% CI {low:.2f}–{high:.2f}, n = {n}); all regions "
+                           "together: {bench:.2f}."},
+    "summary_hidden": {"nl": "De vertrouwensindex van deze regio wordt niet getoond, om kleine groepen te beschermen.",
+                       "en": "This region's trust index is not shown, to protect small groups."},
+    "small_region": {"nl": "In meting {wave} deden in deze regio {n} respondenten mee. Dat is minder dan {k}: bij zo "
+                           "weinig respondenten zou een cijfer iets zeggen over personen, dus deze rapportage toont "
+                           "geen cijfers en geen open antwoorden. Zodra minstens {k} respondenten uit de regio "
+                           "meedoen, volgt een volledige rapportage. De antwoorden tellen wel mee in het gemiddelde "
+                           "van alle regio's.",
+                     "en": "{n} respondents from this region took part in wave {wave}. That is fewer than {k}: with "
+                           "so few respondents a figure would say something about persons, so this report shows no "
+                           "figures and no open answers. A full report follows as soon as at least {k} respondents "
+                           "from the region take part. Their answers do count in the mean of all regions."},
+    "col_function": {"nl": "Functie", "en": "Function"},
+    "col_wave": {"nl": "Meting", "en": "Wave"},
+    "col_respondents": {"nl": "Respondenten", "en": "Respondents"},
+    "col_alpha": {"nl": "Cronbachs alfa", "en": "Cronbach's alpha"},
+    "col_source": {"nl": "Berekend over", "en": "Computed over"},
+    "dash": {"nl": "–", "en": "–"},
+    "stage_unknown": {"nl": "Welke fase de samenwerking heeft bereikt, is niet te zeggen: een fase heeft te weinig "
+                            "respondenten.",
+                      "en": "Which stage the collaboration has reached cannot be said: a stage has too few "
+                            "respondents."},
+    "open_note": {"nl": "Open antwoorden staan er letterlijk, als platte tekst, alleen voor groepen van minstens {kc} "
+                        "respondenten; namen, adressen, telefoonnummers, e-mailadressen en andere persoonsgegevens "
+                        "zijn vervangen door een aanduiding tussen haken, zoals [naam].",
+                  "en": "Open answers are shown verbatim, as plain text, only for groups of at least {kc} "
+                        "respondents; names, addresses, phone numbers, e-mail addresses and other personal details "
+                        "are replaced by a placeholder in brackets, such as [naam]."},
     "col_theme": {"nl": "Thema", "en": "Theme"},
     "col_mean": {"nl": "Gemiddelde", "en": "Mean"},
     "col_ci": {"nl": "95%-BI", "en": "95% CI"},
@@ -216,9 +247,9 @@ REPORT_TEXTS: dict[str, dict[str, str]] = {
                              "providers; do not compare the means directly."},
     "invariance_unknown": {"nl": "Of de vergelijking geldig is (meetinvariantie), kon niet worden bepaald.",
                            "en": "Whether the comparison is valid (measurement invariance) could not be determined."},
-    "flag_low": {"nl": "lage score ({mean})", "en": "low score ({mean})"},
+    "flag_low": {"nl": "lage score ({mean:.2f})", "en": "low score ({mean:.2f})"},
     "flag_falling": {"nl": "dalende trend", "en": "falling trend"},
-    "flag_below": {"nl": "onder het gemiddelde van alle regio's ({bench})", "en": "below all regions ({bench})"},
+    "flag_below": {"nl": "onder het gemiddelde van alle regio's ({bench:.2f})", "en": "below all regions ({bench:.2f})"},
     "flags_none": {"nl": "Geen thema scoort laag, daalt of ligt onder het gemiddelde van alle regio's.",
                    "en": "No theme scores low, falls or lies below the mean of all regions."},
     "flags_text": {"nl": "{n} thema('s) vragen om aandacht. De interventies zijn suggesties voor het gesprek.",
@@ -233,17 +264,17 @@ REPORT_TEXTS: dict[str, dict[str, str]] = {
     "spiral_rising": {"nl": "Het vertrouwen stijgt: een opwaartse spiraal.", "en": "Trust is rising: an upward spiral."},
     "spiral_falling": {"nl": "Het vertrouwen daalt: let op een neerwaartse spiraal.",
                        "en": "Trust is falling: watch for a downward spiral."},
-    "answers_hidden": {"nl": "{group}: {n} antwoord(en), niet getoond (groep kleiner dan {k} respondenten)",
-                       "en": "{group}: {n} answer(s), not shown (group smaller than {k} respondents)"},
+    "answers_hidden": {"nl": "{group}: niet getoond (groep kleiner dan {k} respondenten)",
+                       "en": "{group}: not shown (group smaller than {k} respondents)"},
     "method_text": {
-        "nl": "**Verantwoording.** Meting {wave}, n = {n}. Betrouwbaarheid (Cronbachs alfa) per thema: {alphas}. "
+        "nl": "Meting {wave}, n = {n}. De betrouwbaarheid (Cronbachs alfa) per thema staat in de tabel hieronder. "
               "Groepen met minder dan {k} respondenten tonen geen cijfer, en zo nodig wordt ook een andere groep "
               "verborgen zodat een verborgen groep niet uit een totaal is terug te rekenen. Open antwoorden alleen "
               "voor groepen van minstens {kc} respondenten, zonder e-mailadressen, telefoonnummers en namen. "
               "Duiding: ≥ {strong:.1f} sterk punt, < {concern:.1f} zorgpunt (vuistregel). Trend: verandering ≥ "
               "{change:.2f} en 95%-BI zonder nul. Databestand SHA-256 {sha}…; samenwerkingsmonitor {version}, "
               "vragenlijst {instrument}.",
-        "en": "**Method.** Wave {wave}, n = {n}. Reliability (Cronbach's alpha) per theme: {alphas}. Groups with "
+        "en": "Wave {wave}, n = {n}. The reliability (Cronbach's alpha) per theme is in the table below. Groups with "
               "fewer than {k} respondents show no figure, and where needed another group is hidden too, so that a "
               "hidden group cannot be recovered from a total. Open answers only for groups of at least {kc} "
               "respondents, without e-mail addresses, phone numbers and names. Reading: ≥ {strong:.1f} strength, "

@@ -18,8 +18,9 @@ import yaml
 
 from . import modelling, validity
 from .effects import compare_groups
-from .report import INTERVENTIONS_PATH
+from .files import atomic_writer
 from .scoring import theme_scores
+from .sections import INTERVENTIONS_PATH
 from .texts import text
 
 __all__ = ["ThesisData", "prepare", "research_question", "sample_tables", "factor_naming", "correlations",
@@ -209,8 +210,7 @@ def save_figure(fig, name: str, out_dir: str | Path) -> list[Path]:
     paths = []
     for suffix in ("png", "svg"):
         path = out_dir / f"{name}.{suffix}"
-        tmp = path.with_name(f".{path.name}.tmp")
-        fig.savefig(tmp, format=suffix, dpi=200, bbox_inches="tight")
-        tmp.replace(path)
+        with atomic_writer(path) as tmp:  # whole or not at all
+            fig.savefig(tmp, format=suffix, dpi=200, bbox_inches="tight")
         paths.append(path)
     return paths

@@ -1,0 +1,720 @@
+"""Region report sections as data: pure functions of a region's prepared data.
+
+Each section function takes a :class:`~monitor.prepare.RegionData` (and a :class:`Hider`, the
+cells hidden by the wave-wide disclosure control) and returns a :class:`Section`: its
+sentences (text keys with values), tables (typed columns, raw values), figure data, and every
+published number as a :class:`Cell` (group, measure, n, mean). Nothing here draws, formats or
+loads: :mod:`monitor.present` shows a section (notebook, HTML, PDF), :func:`report_json`
+publishes it as the sidecar JSON, and :mod:`monitor.disclosure` audits the cells.
+
+Values in sentences and tables are typed so that every output format can escape and format
+them alike: ``float`` (a mean, 2 decimals), ``int``, :class:`Label` (a trusted label: a text
+key, an instrument id or a category), and ``str`` (text from the data: untrusted, always
+escaped, never interpreted).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .config import DATA_DIR
+from .effects import hedges_g, welch_difference
+from .prepare import Prepared, RegionData
+from .reliability import cronbach_alpha
+from .scoring import aggregate, reverse_key
+
+__all__ = ["Label", "Column", "Table", "Sentence", "Figure", "Cell", "Section", "RegionReport", "Hider",
+           "region_report", "wave_reports", "report_json", "band", "trend_label", "SCHEMA",
+           "STRONG_FROM", "CONCERN_BELOW", "MIN_TREND_CHANGE", "STAGE_FROM", "INTERVENTIONS_PATH"]
+
+SCHEMA = "samenwerkingsmonitor.sidecar/1"
+INTERVENTIONS_PATH = DATA_DIR / "interventions.yaml"
+STRONG_FROM, CONCERN_BELOW = 4.0, 3.0  # heuristic bands on the 1-5 scale
+MIN_TREND_CHANGE = 0.10  # a change smaller than this is called stable, however many respondents
+MIN_RELIABILITY_N = 30
+STAGE_FROM = 3.5  # a life-cycle stage counts as reached from this mean up
+DECIMALS = 2
+
+
+# -- typed values --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Label:
+    """A trusted label, translated by the presentation: ``kind`` is ``text`` (a key of
+    :mod:`monitor.texts`), ``measure`` (an instrument id), ``function`` or ``type``."""
+
+    kind: str
+    id: str
+
+
+@dataclass
+class Column:
+    """A table column: ``key`` is a text key (or a :class:`Label`); ``kind`` says how its
+    values are shown: ``label``, ``text``, ``mean``, ``signed``, ``count``, ``int``, ``pct``,
+    ``interval``, ``year``."""
+
+    key: str | Label
+    kind: str
+
+
+#: A hidden figure (suppressed): shown as "too few", never as a number.
+HIDDEN = None
+
+
+@dataclass
+class Table:
+    key: str
+    columns: list[Column]
+    rows: list[list[Any]]
+    row_header: bool = False  # the first column names the row (a <th scope="row">)
+    caption: str | None = None  # a text key
+
+
+@dataclass
+class Sentence:
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Figure:
+    key: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Cell:
+    """One published group figure, for the sidecar and the disclosure audit.
+
+    ``n`` is the number of respondents with a value (published, or implied by a published
+    head count of the same group); ``mean`` the mean shown (``DECIMALS`` decimals). A hidden
+    cell exists but shows nothing. ``measure`` ``None`` is a head count.
+    """
+
+    id: str
+    group: dict[str, Any]
+    measure: str | None
+    n: int | None
+    mean: float | None
+    hidden: bool = False
+    decimals: int = DECIMALS
+    n_range: list[int] | None = None
+
+    @property
+    def key(self) -> tuple:
+        return _key(self.group, self.measure)
+
+
+def _key(group: dict, measure: str | None) -> tuple:
+    return (tuple(sorted((k, str(v)) for k, v in group.items())), measure)
+
+
+@dataclass
+class Section:
+    key: str
+    sentences: list[Sentence] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+    notes: list[Sentence] = field(default_factory=list)  # shown after the tables
+
+
+@dataclass
+class RegionReport:
+    """Every section of one region's report, with what identifies the data and the rules."""
+
+    region: str
+    wave: int
+    waves: list[int]
+    n: int
+    small: bool
+    min_group_size: int
+    min_comment_group_size: int
+    meta: dict
+    sections: list[Section]
+    structure: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)  # kind -> id -> {language: text}, from the instrument
+
+    def section(self, key: str) -> Section:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(f"no section {key!r}; the report has: {', '.join(s.key for s in self.sections)}")
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [c for s in self.sections for c in s.cells]
+
+
+# -- disclosure control shared by every section --------------------------------------------
+class Hider:
+    """Which (group, measure) cells a wave's disclosure control hides on top of primary
+    suppression; one decision for every table, report and format."""
+
+    def __init__(self, hidden: set[tuple] | None = None):
+        self.hidden = set(hidden or ())
+
+    def __call__(self, group: dict, measure: str | None) -> bool:
+        return _key(group, measure) in self.hidden
+
+
+def _num(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+class _Cells:
+    """Collects the cells of one section, applying primary and wave-wide suppression."""
+
+    def __init__(self, data: RegionData, section: str, hider: Hider):
+        self.data, self.section, self.hider, self.cells = data, section, hider, []
+
+    def add(self, group: dict, measure: str | None, n, mean=None, primary: bool = False, n_shown: bool = True) -> Cell:
+        n = None if n is None or (isinstance(n, float) and math.isnan(n)) else int(n)
+        hidden = primary or self.hider(group, measure) or (n is not None and 0 < n < self.data.min_group_size)
+        ident = f"{self.data.region}|{self.section}|{measure}|" + ",".join(f"{k}={v}" for k, v in group.items())
+        cell = Cell(ident, dict(group), measure, None if hidden or not n_shown else n,
+                    None if hidden else _num(mean), hidden=hidden,
+                    n_range=[1, self.data.min_group_size - 1] if hidden and n is not None and n > 0
+                    and n < self.data.min_group_size else None)
+        if not n_shown and not hidden:
+            cell.n = n  # implied: the same group's head count is published elsewhere (conservative)
+        self.cells.append(cell)
+        return cell
+
+
+def _base(data: RegionData) -> dict:
+    return {"wave": data.wave, "region": data.region}
+
+
+def _aggregate(data: RegionData, rows: pd.DataFrame, by: list[str], measures: list[str], cells: _Cells,
+               group: dict, n_shown: bool = True) -> pd.DataFrame:
+    """``aggregate`` with the wave-wide hidden cells applied and every figure recorded."""
+    table = aggregate(rows, by=by, measures=measures, min_group_size=data.min_group_size) if len(rows) else \
+        pd.DataFrame(columns=by + ["measure", "n", "mean", "ci_low", "ci_high", "pct_favourable", "suppressed"])
+    hidden = []
+    for row in table[by + ["measure", "n", "mean", "suppressed"]].to_dict("records"):
+        g = {**group, **{b: _plain(row[b]) for b in by if b != "wave"}}
+        if "wave" in by:
+            g["wave"] = int(row["wave"])
+        primary = bool(row["suppressed"])
+        true_n = None if primary else row["n"]
+        cell = cells.add(g, row["measure"], true_n, row["mean"], primary=primary, n_shown=n_shown)
+        hidden.append(cell.hidden)
+    table["hidden"] = hidden
+    for col in ("n", "mean", "sd", "ci_low", "ci_high", "pct_favourable"):
+        if col in table:
+            table[col] = table[col].astype("float64").mask(table["hidden"])
+    return table
+
+
+def _plain(value):
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value if value is None or isinstance(value, int | float) else str(value)
+
+
+# -- small helpers kept from the first build -----------------------------------------------
+def band(mean: float | None) -> str:
+    """Heuristic band of a mean on the 1-5 scale: ``strong`` / ``attention`` / ``concern``."""
+    if mean is None or pd.isna(mean):
+        return "suppressed"
+    return "strong" if mean >= STRONG_FROM else "attention" if mean >= CONCERN_BELOW else "concern"
+
+
+def trend_label(previous: pd.Series, latest: pd.Series, min_group_size: int) -> tuple[str, float, float, float]:
+    """rising / stable / falling between two waves, from the Welch 95% CI of the change.
+
+    A change counts only if its CI excludes zero *and* it is at least 0.10 scale points, so
+    that large groups do not turn trivial changes into trends and small groups need a larger
+    change. Returns the label, the change and its CI.
+    """
+    a, b = previous.dropna().astype(float), latest.dropna().astype(float)
+    if len(a) < min_group_size or len(b) < min_group_size:
+        return "too_few", np.nan, np.nan, np.nan
+    diff, low, high = welch_difference(a, b)
+    if low > 0 and diff >= MIN_TREND_CHANGE:
+        return "rising", diff, low, high
+    if high < 0 and diff <= -MIN_TREND_CHANGE:
+        return "falling", diff, low, high
+    return "stable", diff, low, high
+
+
+def _m(measure: str) -> Label:
+    return Label("measure", measure)
+
+
+# -- sections ------------------------------------------------------------------------------
+def respondents(data: RegionData, hider: Hider) -> Section:
+    """Respondents by function and organisation type this wave, with totals; small counts
+    (and those that would reveal them) hidden."""
+    cells = _Cells(data, "respondents", hider)
+    latest = data.latest_frame
+    base = _base(data)
+    counts = latest.groupby(["function", "organisation_type"], observed=True, dropna=False).size()
+    long = counts.rename("n").reset_index()
+    long["function"] = long["function"].astype(str)
+    long["organisation_type"] = long["organisation_type"].astype(str)
+    from .scoring import suppress_small_groups
+
+    inner = suppress_small_groups(long, by=["function", "organisation_type"], min_group_size=data.min_group_size,
+                                  within=())
+    functions = sorted(long["function"].unique())
+    types = [t for t in ("gemeente", "zorgaanbieder", "anders") if t in set(long["organisation_type"])] + sorted(
+        set(long["organisation_type"]) - {"gemeente", "zorgaanbieder", "anders"})
+    value = {}
+    for (_, row), (_, shown) in zip(long.iterrows(), inner.iterrows(), strict=True):
+        g = {**base, "function": row["function"], "organisation_type": row["organisation_type"]}
+        c = cells.add(g, None, row["n"], primary=bool(shown["suppressed"]))
+        value[(row["function"], row["organisation_type"])] = c.n if not c.hidden else HIDDEN
+    rows = []
+    for f in functions:
+        total = int((latest["function"].astype(str) == f).sum())
+        c = cells.add({**base, "function": f}, None, total)
+        rows.append([Label("function", f)] + [value.get((f, t), 0) for t in types] + [c.n if not c.hidden else HIDDEN])
+    foot = []
+    for t in types:
+        c = cells.add({**base, "organisation_type": t}, None, int((latest["organisation_type"] == t).sum()))
+        foot.append(c.n if not c.hidden else HIDDEN)
+    total = cells.add(dict(base), None, len(latest))
+    rows.append([Label("text", "total")] + foot + [total.n if not total.hidden else HIDDEN])
+    table = Table("respondents", [Column("col_function", "label")] + [Column(Label("type", t), "count") for t in types]
+                  + [Column("total", "count")], rows, row_header=True)
+    per_wave = data.frame.groupby("wave").size()
+    waves = []
+    for w in data.waves:
+        c = total if w == data.wave else cells.add({"wave": w, "region": data.region}, None, int(per_wave.get(w, 0)))
+        waves.append([int(w), c.n if not c.hidden else HIDDEN])
+    sentence = Sentence("respondents_text", {"n": total.n if not total.hidden else HIDDEN, "wave": data.wave})
+    per_wave_table = Table("respondents_per_wave", [Column("col_wave", "year"), Column("col_respondents", "count")],
+                           waves, row_header=True)
+    return Section("respondents", sentences=[sentence], tables=[table, per_wave_table], cells=cells.cells)
+
+
+def summary(data: RegionData, hider: Hider) -> Section:
+    """Trust index and themes this wave: mean, 95% CI, n, % favourable, band, all regions."""
+    cells = _Cells(data, "summary", hider)
+    mine = _aggregate(data, data.latest, ["wave"], data.measures, cells, {"region": data.region})
+    bench = data.benchmark[data.benchmark["wave"] == data.wave].set_index("measure")
+    rows, profile = [], []
+    for _, row in mine.iterrows():
+        m = row["measure"]
+        b_mean = float(bench.loc[m, "mean"]) if m in bench.index and pd.notna(bench.loc[m, "mean"]) else None
+        b_n = int(bench.loc[m, "n"]) if m in bench.index and pd.notna(bench.loc[m, "n"]) else None
+        cells.add({"wave": data.wave}, m, b_n, b_mean, primary=b_mean is None)
+        mean = _num(row["mean"])
+        rows.append([_m(m), mean, [_num(row["ci_low"]), _num(row["ci_high"])] if mean is not None else HIDDEN,
+                     None if mean is None else int(row["n"]), _num(row["pct_favourable"]), b_mean,
+                     Label("text", f"band_{band(mean)}")])
+        profile.append({"measure": m, "mean": mean, "ci_low": _num(row["ci_low"]), "ci_high": _num(row["ci_high"]),
+                        "benchmark": b_mean, "band": band(mean)})
+    table = Table("summary", [Column("col_theme", "label"), Column("col_mean", "mean"), Column("col_ci", "interval"),
+                              Column("n", "count"), Column("col_favourable", "pct"), Column("col_benchmark", "mean"),
+                              Column("col_band", "label")], rows, row_header=True)
+    first = profile[0] if profile else {}
+    sentences = []
+    if first.get("mean") is not None:
+        sentences.append(Sentence("summary_text", {"index": first["mean"], "low": first["ci_low"],
+                                                   "high": first["ci_high"], "bench": first["benchmark"],
+                                                   "n": rows[0][3]}))
+    else:
+        sentences.append(Sentence("summary_hidden", {}))
+    notes = [Sentence("bands_note", {"strong": STRONG_FROM, "concern": CONCERN_BELOW})]
+    return Section("summary", sentences=sentences, tables=[table],
+                   figures=[Figure("profile", {"rows": profile, "cuts": [CONCERN_BELOW, STRONG_FROM]})],
+                   cells=cells.cells, notes=notes)
+
+
+def trends(data: RegionData, hider: Hider) -> Section:
+    """Per measure and wave: mean and n; a trend label between the last two waves."""
+    cells = _Cells(data, "trends", hider)
+    table = _aggregate(data, data.scores, ["wave"], data.measures, cells, {"region": data.region})
+    labels = {}
+    if len(data.waves) >= 2:
+        prev, last = data.waves[-2], data.waves[-1]
+        hidden = {(int(w), m): h for w, m, h in zip(table["wave"], table["measure"], table["hidden"], strict=True)}
+        wave = data.scores["wave"].to_numpy()
+        for m in data.measures:
+            if hidden.get((prev, m), True) or hidden.get((last, m), True):
+                labels[m] = ("too_few", np.nan, np.nan, np.nan)
+                continue
+            values = data.scores[m]
+            labels[m] = trend_label(values[wave == prev], values[wave == last], data.min_group_size)
+    columns = [Column("col_theme", "label")]
+    for w in data.waves:
+        columns += [Column(Label("year", str(w)), "mean"), Column(Label("n_wave", str(w)), "count")]
+    columns += [Column("col_trend", "label"), Column("col_change", "signed"), Column("col_ci", "interval")]
+    rows, series = [], []
+    records = {(int(r["wave"]), r["measure"]): r for r in table.to_dict("records")}
+    for m in data.measures:
+        row = [_m(m)]
+        points = []
+        for w in data.waves:
+            r = records.get((w, m), {})
+            mean = _num(r.get("mean"))
+            n = None if mean is None else int(r["n"])
+            row += [mean, n]
+            points.append({"wave": w, "mean": mean, "ci_low": _num(r.get("ci_low")), "ci_high": _num(r.get("ci_high"))})
+        lab = labels.get(m)
+        row += [Label("text", f"trend_{lab[0]}") if lab else Label("text", "dash"),
+                _num(lab[1]) if lab else None, [_num(lab[2]), _num(lab[3])] if lab and pd.notna(lab[1]) else None]
+        rows.append(row)
+        series.append({"measure": m, "points": points})
+    counts = {k: sum(1 for v in labels.values() if v[0] == k) for k in ("rising", "stable", "falling")}
+    sentence = (Sentence("trend_text", {**counts, "prev": data.waves[-2], "last": data.wave}) if labels
+                else Sentence("trend_none", {}))
+    section = Section("trends", sentences=[sentence], tables=[Table("trends", columns, rows, row_header=True)],
+                      figures=[Figure("trends", {"series": series, "waves": data.waves})], cells=cells.cells)
+    section.labels = {m: v[0] for m, v in labels.items()}  # type: ignore[attr-defined]
+    return section
+
+
+def differences(data: RegionData, hider: Hider, by: str) -> Section:
+    """Group means minus the regional mean per measure (this wave), by function or by
+    municipality (gemeenten only); hidden cells read "too few"."""
+    key = "functions" if by == "function" else "municipalities"
+    cells = _Cells(data, key, hider)
+    rows_data = data.latest if by == "function" else data.latest[data.latest["organisation_type"] == "gemeente"]
+    group = {"region": data.region, "wave": data.wave}
+    if by == "organisation":
+        group["organisation_type"] = "gemeente"
+    table = _aggregate(data, rows_data, [by], data.measures, cells, group, n_shown=False)
+    overall = data.latest[data.measures].astype(float).mean()
+    table["diff"] = table["mean"] - table["measure"].map(overall)
+    groups = sorted(table[by].astype(str).unique()) if len(table) else []
+    rows = []
+    for g in groups:
+        part = table[table[by].astype(str) == g].set_index("measure")
+        label = Label("function", g) if by == "function" else g
+        rows.append([label] + [_num(part.loc[m, "diff"]) if m in part.index else None for m in data.measures])
+    hidden = sum(1 for r in rows for v in r[1:] if v is None)
+    columns = [Column("col_function" if by == "function" else "municipality", "label" if by == "function" else "text")]
+    columns += [Column(_m(m), "signed") for m in data.measures]
+    return Section(key, sentences=[Sentence("heatmap_note", {"n": hidden})],
+                   tables=[Table(f"heatmap_{by}", columns, rows, row_header=True)], cells=cells.cells)
+
+
+def within_municipality(data: RegionData, hider: Hider) -> Section:
+    """Trust index by municipality and function among municipal staff (small cells hidden)."""
+    cells = _Cells(data, "within", hider)
+    rows_data = data.latest[data.latest["organisation_type"] == "gemeente"]
+    index_id = data.measures[0]
+    group = {"region": data.region, "wave": data.wave, "organisation_type": "gemeente"}
+    table = _aggregate(data, rows_data, ["organisation", "function"], [index_id], cells, group, n_shown=False)
+    functions = sorted(table["function"].astype(str).unique()) if len(table) else []
+    rows = []
+    for org in sorted(table["organisation"].astype(str).unique()) if len(table) else []:
+        part = table[table["organisation"].astype(str) == org].set_index(table["function"].astype(str)
+                                                                          [table["organisation"].astype(str) == org])
+        rows.append([org] + [(_num(part.loc[f, "mean"]) if f in part.index else np.nan) for f in functions])
+    columns = [Column("municipality", "text")] + [Column(Label("function", f), "mean") for f in functions]
+    return Section("within", tables=[Table("within", columns, rows, row_header=True)], cells=cells.cells)
+
+
+def perspective_gap(data: RegionData, hider: Hider) -> Section:
+    """Gemeenten against zorgaanbieders per measure: means, the difference with its 95% CI
+    and Hedges' g; hidden when either group (or a group it would reveal) is hidden."""
+    cells = _Cells(data, "gap", hider)
+    latest = data.latest
+    table = _aggregate(data, latest, ["organisation_type"], data.measures, cells,
+                       {"region": data.region, "wave": data.wave}, n_shown=False)
+    rows, figure, valid = [], [], []
+    hidden = {(str(t), m): h for t, m, h in zip(table["organisation_type"], table["measure"], table["hidden"],
+                                                 strict=True)}
+    kind = latest["organisation_type"].astype(str).to_numpy()
+    for m in data.measures:
+        if any(hidden.get((t, m), True) for t in ("gemeente", "zorgaanbieder")):
+            rows.append([_m(m), None, None, None, None, None])
+            figure.append({"measure": m, "gemeente": None, "zorgaanbieder": None})
+            continue
+        values = latest[m].astype("float64")
+        a, b = values[kind == "gemeente"].dropna(), values[kind == "zorgaanbieder"].dropna()
+        diff, low, high = welch_difference(b, a)  # gemeente minus zorgaanbieder
+        g = hedges_g(b, a)
+        rows.append([_m(m), float(a.mean()), float(b.mean()), float(diff), [float(low), float(high)], float(g)])
+        figure.append({"measure": m, "gemeente": float(a.mean()), "zorgaanbieder": float(b.mean())})
+        valid.append((m, float(diff), float(g)))
+    columns = [Column("col_theme", "label"), Column(Label("type", "gemeente"), "mean"),
+               Column(Label("type", "zorgaanbieder"), "mean"), Column("col_gap", "signed"), Column("col_ci", "interval"),
+               Column("Hedges' g", "signed")]
+    sentences = []
+    if valid:
+        m, diff, g = max(valid, key=lambda v: abs(v[1]))
+        sentences.append(Sentence("gap_text", {"theme": _m(m), "diff": diff, "g": g}))
+    else:
+        sentences.append(Sentence("too_few", {}))
+    inv = data.invariance
+    sentences.append(Sentence("invariance_ok" if inv and inv["scalar"] else "invariance_partial" if inv and inv["metric"]
+                              else "invariance_not" if inv else "invariance_unknown", {}))
+    return Section("gap", sentences=sentences, tables=[Table("gap", columns, rows, row_header=True)],
+                   figures=[Figure("gap", {"rows": figure})], cells=cells.cells)
+
+
+def item_answers(data: RegionData, hider: Hider, module: str = "vertrouwen") -> Section:
+    """Answer shares per item this wave (as worded): n, % disagree, % agree, and the shares
+    of every answer for the diverging bars; items answered by too few are hidden."""
+    cells = _Cells(data, "items", hider)
+    latest = data.latest_frame
+    scale = data.instrument.scale
+    try:
+        items = [i for i in data.instrument.module(module).item_ids if i in latest]
+    except KeyError:
+        items = []
+    rows, bars = [], []
+    middle = (scale.min + scale.max) / 2
+    values = np.array(scale.values)
+    for item in items:
+        answers = latest[item].to_numpy(dtype="float64", na_value=np.nan)
+        answers = answers[~np.isnan(answers)].astype(int)
+        n = len(answers)
+        c = cells.add(_base(data), item, n)
+        if c.hidden:
+            rows.append([Label("item", item), HIDDEN, HIDDEN, HIDDEN])
+            continue
+        counts = np.bincount(answers - scale.min, minlength=len(values))[:len(values)]
+        shares = counts / n
+        low, high = float(shares[values < middle].sum() * 100), float(shares[values > middle].sum() * 100)
+        rows.append([Label("item", item), n, low, high])
+        bars.append({"item": item, "shares": [float(v) for v in shares]})
+    columns = [Column("col_statement", "label"), Column("n", "count"), Column("col_disagree", "pct"),
+               Column("col_agree", "pct")]
+    return Section("items", tables=[Table("items", columns, rows, row_header=True)],
+                   figures=[Figure("items", {"bars": bars, "values": scale.values})] if bars else [], cells=cells.cells)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_interventions(path: str, mtime: float) -> dict:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+
+
+def _interventions() -> dict:
+    return copy.deepcopy(_read_interventions(str(INTERVENTIONS_PATH), INTERVENTIONS_PATH.stat().st_mtime))
+
+
+def flagged_themes(data: RegionData, summary_section: Section, trend_labels: dict) -> Section:
+    """Themes that score low (zorgpunt), fall, or lie below all regions, with interventions."""
+    interventions = _interventions()
+    rows = []
+    for row in summary_section.figures[0].data["rows"]:
+        m, mean = row["measure"], row["mean"]
+        if mean is None:
+            continue
+        reasons = []
+        if row["band"] == "concern":
+            reasons.append(Sentence("flag_low", {"mean": mean}))
+        if trend_labels.get(m) == "falling":
+            reasons.append(Sentence("flag_falling", {}))
+        if row["ci_high"] is not None and row["benchmark"] is not None and row["ci_high"] < row["benchmark"]:
+            reasons.append(Sentence("flag_below", {"bench": row["benchmark"]}))
+        if reasons:
+            rows.append({"measure": m, "reasons": [asdict(r) for r in reasons],
+                         "interventions": [i for i in interventions.get(m, [])]})
+    sentence = Sentence("flags_none", {}) if not rows else Sentence("flags_text", {"n": len(rows)})
+    return Section("flags", sentences=[sentence], figures=[Figure("flags", {"rows": rows})])
+
+
+def life_cycle(data: RegionData, hider: Hider, trend_labels: dict) -> Section:
+    """Means of the three stages (familiarity, agreements, openness), the stage reached and
+    the spiral; nothing is said about a stage whose mean is hidden."""
+    cells = _Cells(data, "lifecycle", hider)
+    stages = [s for s in data.instrument.scales if s.role == "stage"]
+    if not stages or stages[0].id not in data.latest:
+        return Section("lifecycle", sentences=[Sentence("stages_missing", {})])
+    table = _aggregate(data, data.latest, ["wave"], [s.id for s in stages], cells, {"region": data.region})
+    table = table.set_index("measure")
+    rows, reached, known = [], 0, True
+    for s in stages:
+        mean = _num(table.loc[s.id, "mean"]) if s.id in table.index else None
+        rows.append([Label("stage", f"{s.stage}|{s.id}"), mean,
+                     [_num(table.loc[s.id, "ci_low"]), _num(table.loc[s.id, "ci_high"])] if mean is not None else HIDDEN])
+        if mean is None:
+            known = False
+        if known and mean is not None and mean >= STAGE_FROM and reached == s.stage - 1:
+            reached = s.stage
+    columns = [Column("col_stage", "label"), Column("col_mean", "mean"), Column("col_ci", "interval")]
+    sentences = []
+    if not known and reached == 0:
+        sentences.append(Sentence("stage_unknown", {}))
+    elif reached:
+        sentences.append(Sentence("stage_text", {"stage": reached, "name": _m(stages[reached - 1].id), "cut": STAGE_FROM}))
+    else:
+        sentences.append(Sentence("stage_none", {"cut": STAGE_FROM}))
+    spiral = trend_labels.get(data.measures[0]) if data.measures else None
+    if spiral in ("rising", "falling"):
+        sentences.append(Sentence(f"spiral_{spiral}", {}))
+    return Section("lifecycle", sentences=sentences, tables=[Table("stages", columns, rows, row_header=True)],
+                   cells=cells.cells)
+
+
+def open_answers(data: RegionData) -> Section:
+    """Open answers (already de-identified) per question and organisation type, only for
+    groups of at least ``min_comment_group_size`` respondents; plain text, sorted."""
+    latest = data.latest_frame
+    groups = []
+    for question in data.instrument.open_questions:
+        if question["id"] not in latest:
+            continue
+        for group, rows in latest.groupby("organisation_type", observed=True):
+            answers = rows[question["id"]].dropna().astype(str)
+            answers = [a for a in answers if a.strip()]
+            shown = len(rows) >= data.min_comment_group_size
+            groups.append({"question": question["id"], "type": str(group), "shown": shown,
+                           "n_answers": len(answers) if shown else None, "answers": sorted(answers) if shown else []})
+    return Section("open", figures=[Figure("open", {"groups": groups,
+                                                    "questions": {q["id"]: {k: q[k] for k in ("nl", "en") if k in q}
+                                                                  for q in data.instrument.open_questions}})],
+                   notes=[Sentence("open_note", {"kc": data.min_comment_group_size})])
+
+
+def method_note(data: RegionData, hider: Hider) -> Section:
+    """n, reliability per theme this wave, the rules, the data fingerprint and versions."""
+    cells = _Cells(data, "method", hider)
+    latest = data.latest_frame
+    total = cells.add(_base(data), None, len(latest))
+    keyed = reverse_key(latest, data.instrument)
+    alphas = []
+    for theme in data.instrument.themes:
+        if not set(theme.item_ids) <= set(keyed.columns):
+            continue
+        if len(latest) >= MIN_RELIABILITY_N:
+            alpha, source = float(cronbach_alpha(keyed[theme.item_ids])["alpha"]), "this_region"
+        else:
+            alpha, source = data.reliability_all.get(data.wave, {}).get(theme.id, np.nan), "all_regions"
+        alphas.append([_m(theme.id), _num(alpha), Label("text", source)])
+    values = {"n": total.n if not total.hidden else HIDDEN, "wave": data.wave, "k": data.min_group_size,
+              "kc": data.min_comment_group_size, "sha": str(data.meta.get("sha256", ""))[:16],
+              "version": str(data.meta.get("version", "")), "instrument": str(data.meta.get("instrument_version", "")),
+              "strong": STRONG_FROM, "concern": CONCERN_BELOW, "change": MIN_TREND_CHANGE}
+    table = Table("alphas", [Column("col_theme", "label"), Column("col_alpha", "mean"), Column("col_source", "label")],
+                  alphas, row_header=True)
+    return Section("method", sentences=[Sentence("method_text", values)], tables=[table], cells=cells.cells)
+
+
+def small_region(data: RegionData) -> Section:
+    """The honest page of a region with too few respondents this wave: how many took part,
+    why nothing is shown, and from how many respondents on it will be."""
+    return Section("small", sentences=[Sentence("small_region", {"n": len(data.latest_frame), "wave": data.wave,
+                                                                 "k": data.min_group_size})],
+                   cells=[Cell(f"{data.region}|small|None|wave={data.wave}", _base(data), None,
+                               len(data.latest_frame), None)])
+
+
+# -- one region and one wave ---------------------------------------------------------------
+def instrument_labels(instrument) -> dict:
+    """The instrument's words a report shows (scales, indices, items, categories), per language,
+    so that presentation needs no instrument file."""
+    measures = {}
+    for module in instrument.modules:
+        if module.index:
+            measures[module.index["id"]] = dict(module.index["label"])
+    for scale in instrument.scales:
+        measures[scale.id] = dict(scale.label)
+    labels = {"measure": measures, "item": {i.id: dict(i.text) for i in instrument.items},
+              "reverse": [i for i in instrument.reverse_items]}
+    for var, kind in (("function", "function"), ("organisation_type", "type")):
+        try:
+            labels[kind] = {k: dict(v) for k, v in instrument.background_var(var).categories.items()}
+        except KeyError:
+            labels[kind] = {}
+    labels["scale"] = {str(k): dict(v) for k, v in instrument.scale.labels.items()}
+    return labels
+
+
+def region_report(data: RegionData, hider: Hider | None = None) -> RegionReport:
+    """Every section of one region's report (or its short page when the region is small)."""
+    hider = hider or Hider()
+    n = len(data.latest_frame)
+    structure = {}
+    if {"organisation", "organisation_type"} <= set(data.frame.columns):
+        # Public knowledge an outsider may use: an organisation belongs to one type and region
+        # (an organisation with respondents of two types is left out: no such fact holds).
+        pairs = data.latest_frame[["organisation", "organisation_type"]].astype(str).drop_duplicates()
+        single = pairs[~pairs["organisation"].duplicated(keep=False)]
+        structure = {"nesting": {"organisation": {org: {"organisation_type": t, "region": data.region}
+                                                  for org, t in single.itertuples(index=False)}}}
+    common = {"labels": instrument_labels(data.instrument), "region": data.region, "wave": data.wave, "waves": data.waves, "n": n,
+              "min_group_size": data.min_group_size, "min_comment_group_size": data.min_comment_group_size,
+              "meta": data.meta, "structure": structure}
+    if n < data.min_group_size or hider(_base(data), None):
+        return RegionReport(small=True, sections=[small_region(data)], **common)
+    summary_section = summary(data, hider)
+    trend_section = trends(data, hider)
+    labels = trend_section.labels  # type: ignore[attr-defined]
+    sections = [respondents(data, hider), summary_section, trend_section, differences(data, hider, "function")]
+    if "organisation" in data.frame.columns:
+        sections += [differences(data, hider, "organisation"), within_municipality(data, hider)]
+    sections += [perspective_gap(data, hider), item_answers(data, hider), flagged_themes(data, summary_section, labels),
+                 life_cycle(data, hider, labels), open_answers(data), method_note(data, hider)]
+    return RegionReport(small=False, sections=sections, **common)
+
+
+def wave_reports(prepared: Prepared, wave: int | None = None, regions: list[str] | None = None,
+                 audit: bool = True) -> dict[str, RegionReport]:
+    """Every region's report of one wave, with disclosure control across all of them.
+
+    First each region's sections are built with primary and within-table suppression; then
+    :func:`monitor.disclosure.secondary_suppression` looks at every cell the wave publishes
+    (all regions, the all-regions benchmark, every table) and names further cells to hide so
+    that no hidden cell's count or sum can be derived; the regions touched are built again
+    with those hidden. ``regions`` limits what is returned, never what is checked.
+    """
+    wave = prepared.waves[-1] if wave is None else int(wave)
+    present = [r for r in prepared.regions if (prepared.frame.loc[prepared.frame["region"] == r, "wave"] == wave).any()]
+    reports = {r: region_report(prepared.region(r, wave)) for r in present}
+    if audit:
+        from .disclosure import secondary_suppression
+
+        cells = [asdict(c) for rep in reports.values() for c in rep.cells]
+        extra = secondary_suppression(cells, structure=[rep.structure for rep in reports.values()])
+        if extra:
+            by_id = {c["id"]: c for c in cells}
+            keys = {_key(by_id[i]["group"], by_id[i]["measure"]) for i in extra}
+            hider = Hider(keys)
+            touched = {by_id[i]["group"].get("region") for i in extra}
+            for r in present:
+                if r in touched or None in touched:
+                    reports[r] = region_report(prepared.region(r, wave), hider)
+    wanted = regions or present
+    return {r: reports[r] for r in wanted if r in reports}
+
+
+def report_json(report: RegionReport) -> dict:
+    """The sidecar: every number, sentence, table and figure datum the report publishes."""
+
+    def plain(value):
+        if isinstance(value, Label):
+            return {"label": value.kind, "id": value.id}
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if isinstance(value, np.generic):
+            return plain(value.item())
+        return value
+
+    sections = []
+    for s in report.sections:
+        sections.append({"key": s.key, "sentences": [plain(asdict(x)) for x in s.sentences],
+                         "notes": [plain(asdict(x)) for x in s.notes],
+                         "tables": [{"key": t.key, "columns": [plain(asdict(c)) for c in t.columns],
+                                     "rows": plain(t.rows), "row_header": t.row_header} for t in s.tables],
+                         "figures": [{"key": f.key, "data": plain(f.data)} for f in s.figures]})
+    return {"schema": SCHEMA, "kind": "region", "region": report.region, "wave": report.wave, "waves": report.waves,
+            "n": report.n, "small": report.small, "labels": plain(report.labels), "min_group_size": report.min_group_size,
+            "min_comment_group_size": report.min_comment_group_size, "meta": plain(report.meta),
+            "sections": sections, "cells": [plain(asdict(c)) for c in report.cells],
+            "structure": plain(report.structure)}

@@ -1,0 +1,244 @@
+"""Region report sections as data: suppression in every table, small regions, the sidecar,
+wording in both languages, and that every number shown is a number published in the sidecar."""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from monitor import load_responses
+from monitor.config import DEMO_DATA
+from monitor.prepare import prepare
+from monitor.present import View
+from monitor.sections import Hider, Label, band, region_report, report_json, trend_label, wave_reports
+from monitor.texts import TEXTS
+
+
+@pytest.fixture(scope="module")
+def demo_frame():
+    return load_responses(DEMO_DATA)
+
+
+@pytest.fixture(scope="module")
+def prepared(demo_frame):
+    return prepare(frame=demo_frame, waves="latest")
+
+
+@pytest.fixture(scope="module")
+def strict(demo_frame):
+    """Groups need 40 respondents, so many cells are hidden."""
+    return prepare(frame=demo_frame, waves="latest", min_group_size=40, min_comment_group_size=60)
+
+
+def _visible_text(page: str) -> str:
+    return htmllib.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def _full_html(report, language="nl") -> str:
+    view = View(report, language)
+    return view.title_html() + "\n".join(view.section_html(s) for s in report.sections)
+
+
+def test_every_shown_count_and_mean_rests_on_enough_respondents(strict):
+    rep = region_report(strict.region(strict.regions[0]))
+    shown = [c for c in rep.cells if not c.hidden and c.n is not None]
+    assert shown and all(c.n >= 40 for c in shown)
+    hidden = [c for c in rep.cells if c.hidden]
+    assert hidden and all(c.mean is None and c.n is None for c in hidden)
+    counts = rep.section("respondents").tables[0]
+    numbers = [v for row in counts.rows for v in row[1:] if isinstance(v, int)]
+    assert all(v == 0 or v >= 40 for v in numbers) and any(v is None for row in counts.rows for v in row[1:])
+    page = _visible_text(_full_html(rep))
+    assert "< 40" in page
+
+
+def test_within_table_and_heat_maps_hide_small_cells(strict):
+    rep = region_report(strict.region(strict.regions[0]))
+    within = rep.section("within").tables[0]
+    values = [v for row in within.rows for v in row[1:] if not (isinstance(v, float) and np.isnan(v))]
+    assert values and all(v is None for v in values)  # no municipality has 40 staff of one function
+    heat = rep.section("functions")
+    assert heat.sentences[0].values["n"] > 0
+
+
+def test_a_small_region_gets_an_honest_short_page(demo_frame):
+    frame = demo_frame.copy()
+    region = sorted(frame["region"].unique())[0]
+    latest = frame["wave"] == frame["wave"].max()
+    drop = frame.index[latest & (frame["region"] == region)][3:]
+    small = prepare(frame=frame.drop(drop), waves="latest")
+    rep = wave_reports(small)[region]
+    assert rep.small and [s.key for s in rep.sections] == ["small"]
+    page = _visible_text(_full_html(rep))
+    assert "3 respondenten" in page and "n = 0" not in page and "fase" not in page.lower()
+    assert "zorgpunt" not in page and "Geen thema" not in page
+    english = _visible_text(_full_html(rep, "en"))
+    assert "3 respondents" in english and "at least 5" in english
+    # Its respondents still count in the all-regions benchmark of the other reports.
+    other = wave_reports(small)[sorted(small.regions)[1]]
+    bench = [c for c in other.cells if c.group == {"wave": 2026} and c.measure == "trust_index"][0]
+    assert bench.n == int(small.scores.loc[small.scores["wave"] == 2026, "trust_index"].notna().sum())
+
+
+def test_hider_hides_one_cell_in_every_table_that_shows_it(prepared):
+    data = prepared.region(prepared.regions[0])
+    key = {"wave": 2026, "region": prepared.regions[0], "function": "manager"}
+    rep = region_report(data, Hider({(tuple(sorted((k, str(v)) for k, v in key.items())), "trust_index")}))
+    cells = [c for c in rep.cells if c.group == key and c.measure == "trust_index"]
+    assert cells and all(c.hidden for c in cells)
+    row = [r for r in rep.section("functions").tables[0].rows if r[0] == Label("function", "manager")][0]
+    assert row[1] is None and row[2] is not None  # the trust index hidden, the first theme shown
+
+
+def test_sidecar_holds_every_number_the_report_shows(prepared):
+    """Every number in the report's text is a number of its sidecar (or of the fixed wording)."""
+    for region in prepared.regions[:2]:
+        rep = region_report(prepared.region(region))
+        sidecar = json.loads(json.dumps(report_json(rep)))
+        for language in ("nl", "en"):
+            page = _visible_text(_full_html(rep, language))
+            allowed = _sidecar_numbers(sidecar, language) | _template_numbers(language)
+            shown = {_normalise(t) for t in re.findall(r"(?:(?<![A-Za-z])[+−-])?\d[\d.,]*\d|\d", page)}
+            missing = shown - allowed
+            assert not missing, f"{region} ({language}) shows numbers not in its sidecar: {sorted(missing)[:10]}"
+
+
+def _normalise(token: str) -> str:
+    return token.replace("−", "-").lstrip("+").rstrip(".,")
+
+
+def _sidecar_numbers(sidecar: dict, language: str) -> set[str]:
+    out = set()
+
+    def walk(value):
+        if isinstance(value, bool) or value is None:
+            return
+        if isinstance(value, int | float):
+            for decimals in (0, 1, 2):
+                for v in (value, abs(value)):
+                    text = f"{v:,.{decimals}f}"
+                    if language == "nl":
+                        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+                    out.add(text)
+            out.add(str(int(value)) if float(value).is_integer() else str(value))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, str):
+            out.update(_normalise(t) for t in re.findall(r"\d[\d.,]*\d|\d", value))
+
+    walk(sidecar)
+    return out
+
+
+def _template_numbers(language: str) -> set[str]:
+    fixed = " ".join(entry.get(language, "") for entry in TEXTS.values())
+    return {_normalise(t) for t in re.findall(r"\d[\d.,]*\d|\d", re.sub(r"\{[^}]*\}", " ", fixed))}
+
+
+def test_sidecar_is_plain_json_with_cells_for_the_audit(prepared):
+    sidecar = json.loads(json.dumps(report_json(region_report(prepared.region(prepared.regions[0])))))
+    assert sidecar["schema"] == "samenwerkingsmonitor.sidecar/1"
+    ids = [c["id"] for c in sidecar["cells"]]
+    assert len(ids) == len(set(ids))
+    index = [c for c in sidecar["cells"] if c["measure"] == "trust_index" and c["group"] == {
+        "wave": 2026, "region": prepared.regions[0]}]
+    truth = prepared.scores[(prepared.scores["region"] == prepared.regions[0]) & (prepared.scores["wave"] == 2026)]
+    assert index and all(c["n"] == int(truth["trust_index"].notna().sum()) for c in index)
+    assert all(abs(c["mean"] - float(truth["trust_index"].mean())) < 1e-9 for c in index)
+    assert "frame" not in json.dumps(sidecar) and "respondent_id" not in json.dumps(sidecar)
+
+
+def test_open_answers_only_for_large_groups(demo_frame):
+    big = prepare(frame=demo_frame, waves="latest", min_comment_group_size=20)
+    rep = region_report(big.region(big.regions[0]))
+    groups = rep.section("open").figures[0].data["groups"]
+    latest = big.frame[(big.frame["region"] == big.regions[0]) & (big.frame["wave"] == 2026)]
+    sizes = latest.groupby("organisation_type", observed=True).size()
+    for g in groups:
+        assert g["shown"] == (sizes[g["type"]] >= 20)
+        assert g["shown"] or g["answers"] == []
+    none = prepare(frame=demo_frame, waves="latest", min_comment_group_size=10_000)
+    assert not any(g["answers"] for g in region_report(none.region(none.regions[0])).section("open").figures[0]
+                   .data["groups"])
+
+
+def test_thresholds_below_two_are_refused(demo_frame):
+    with pytest.raises(ValueError, match="min_group_size must be a whole number of at least 2"):
+        prepare(frame=demo_frame, min_group_size=1)
+    with pytest.raises(ValueError, match="min_comment_group_size"):
+        prepare(frame=demo_frame, min_group_size=5, min_comment_group_size=3)
+
+
+def test_trend_labels_account_for_group_size():
+    rng = np.random.default_rng(1)
+    big_a, big_b = pd.Series(rng.normal(3.5, 0.8, 5000)), pd.Series(rng.normal(3.55, 0.8, 5000))
+    assert trend_label(big_a, big_b, 5)[0] == "stable"  # significant, but below 0.10 points
+    assert trend_label(big_a, big_b + 0.2, 5)[0] == "rising"
+    small_a, small_b = pd.Series(rng.normal(3.5, 0.8, 8)), pd.Series(rng.normal(3.8, 0.8, 8))
+    assert trend_label(small_a, small_b, 5)[0] == "stable"  # large change, too uncertain
+    assert trend_label(small_a.head(3), small_b, 5)[0] == "too_few"
+    assert trend_label(big_a, big_b - 0.3, 5)[0] == "falling"
+
+
+def test_bands_and_flags_with_interventions(prepared):
+    assert [band(v) for v in (4.2, 3.5, 2.9, np.nan, None)] == ["strong", "attention", "concern", "suppressed",
+                                                                 "suppressed"]
+    from monitor.sections import flagged_themes, summary
+
+    data = prepared.region(prepared.regions[0])
+    section = summary(data, Hider())
+    for row in section.figures[0].data["rows"]:
+        if row["measure"] == "gelijkwaardigheid":
+            row.update(mean=2.5, band="concern")
+    flags = flagged_themes(data, section, {"communicatie": "falling"})
+    page = _visible_text(View(region_report(data), "nl").section_html(flags))
+    assert "Mediation-sessies" in page and "dalende trend" in page and "lage score (2,50)" in page
+
+
+def test_english_and_dutch_numbers(prepared):
+    rep = region_report(prepared.region(prepared.regions[0]))
+    mean = rep.section("summary").sentences[0].values["index"]
+    nl = _visible_text(View(rep, "nl").section_html(rep.section("summary")))
+    en = _visible_text(View(rep, "en").section_html(rep.section("summary")))
+    assert f"De vertrouwensindex is {mean:.2f}".replace(".", ",") in nl
+    assert f"The trust index is {mean:.2f}" in en
+    with pytest.raises(ValueError, match="language"):
+        View(rep, "de")
+
+
+def test_figures_draw_nothing_for_hidden_groups(demo_frame):
+    tiny = prepare(frame=demo_frame, waves="latest", min_group_size=100, min_comment_group_size=100)
+    region = tiny.regions[0]
+    rep = region_report(tiny.region(region))
+    view = View(rep, "nl")
+    gap = rep.section("gap")
+    assert all(r["gemeente"] is None for r in gap.figures[0].data["rows"])
+    assert view.figure(gap) is None
+    profile = view.figure(rep.section("summary"))
+    bars = [p for p in profile.axes[0].patches if hasattr(p, "get_width")]
+    shown = [r for r in rep.section("summary").figures[0].data["rows"] if r["mean"] is not None]
+    assert len([b for b in bars if b.get_width() > 0]) == len(shown)
+
+
+def test_interventions_file_is_complete(instrument):
+    import yaml
+
+    from monitor.sections import INTERVENTIONS_PATH
+
+    data = yaml.safe_load(INTERVENTIONS_PATH.read_text(encoding="utf-8"))
+    assert {t.id for t in instrument.themes} | {"trust_index"} <= set(data)
+    for theme, entries in data.items():
+        for entry in entries:
+            for language in ("nl", "en"):
+                assert entry[language]["title"], theme
+                # A sentence cut short by YAML (an unquoted comma) would not end with a period.
+                assert entry[language]["text"].endswith("."), (theme, entry[language]["text"])
