@@ -78,7 +78,8 @@ def theme_scores(frame: pd.DataFrame, instrument: Instrument | None = None,
     if not 0 < min_share <= 1:
         raise ValueError(f"min_share must lie in (0, 1], not {min_share}")
     instrument = instrument or load_instrument()
-    keyed = reverse_key(frame, instrument)
+    # Only the item columns are keyed (a copy of the whole frame would double the memory of score).
+    keyed = reverse_key(frame[[c for c in instrument.item_ids if c in frame.columns]], instrument)
     if keep is None:
         keep = [c for c in instrument.background_ids if c in frame]
     out = frame[list(keep)].copy()
