@@ -375,10 +375,9 @@ def trends(data: RegionData, hider: Hider) -> Section:
     counts = {k: sum(1 for v in labels.values() if v[0] == k) for k in ("rising", "stable", "falling")}
     sentence = (Sentence("trend_text", {**counts, "prev": data.waves[-2], "last": data.wave}) if labels
                 else Sentence("trend_none", {}))
-    section = Section("trends", sentences=[sentence], tables=[Table("trends", columns, rows, row_header=True)],
-                      figures=[Figure("trends", {"series": series, "waves": data.waves})], cells=cells.cells)
-    section.labels = {m: v[0] for m, v in labels.items()}  # type: ignore[attr-defined]
-    return section
+    figure = {"series": series, "waves": data.waves, "labels": {m: v[0] for m, v in labels.items()}}
+    return Section("trends", sentences=[sentence], tables=[Table("trends", columns, rows, row_header=True)],
+                   figures=[Figure("trends", figure)], cells=cells.cells)
 
 
 def differences(data: RegionData, hider: Hider, by: str) -> Section:
@@ -651,7 +650,7 @@ def region_report(data: RegionData, hider: Hider | None = None) -> RegionReport:
         return RegionReport(small=True, sections=[small_region(data)], **common)
     summary_section = summary(data, hider)
     trend_section = trends(data, hider)
-    labels = trend_section.labels  # type: ignore[attr-defined]
+    labels = trend_section.figures[0].data["labels"]
     sections = [respondents(data, hider), summary_section, trend_section, differences(data, hider, "function")]
     if "organisation" in data.frame.columns:
         sections += [differences(data, hider, "organisation"), within_municipality(data, hider)]
