@@ -1,11 +1,11 @@
-# The README's two commands: `make reports` and `make test`. Both set everything up first.
+# The README's commands: `make test`, `make reports` and `make lab`. Each sets everything up first.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 KERNEL := samenwerkingsmonitor
 STAMP := $(VENV)/.installed
 
-.PHONY: install test reports bench lint demo clean
+.PHONY: install test reports lab bench lint demo clean
 
 install: $(STAMP)
 
@@ -25,6 +25,13 @@ test: $(STAMP)
 
 reports: $(STAMP)
 	$(VENV)/bin/monitor render
+
+# JupyterLab on the project folder, opened at notebooks/ (reports/ is one level up in the file browser),
+# with the project's kernel for new notebooks. Ctrl-C twice stops it. More options through LAB_ARGS,
+# e.g. `make lab LAB_ARGS="--no-browser --port 8899"`. As root (containers, CI) Jupyter wants --allow-root.
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
+		--MappingKernelManager.default_kernel_name=$(KERNEL) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

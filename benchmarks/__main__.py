@@ -58,6 +58,23 @@ frame, s = timed(lambda: load_responses(tmp / "national.csv"))
 report(s, rows=len(frame))
 """,
     },
+    "mapping_propose_national": {
+        "what": "monitor mapping propose on the national file as a Qualtrics export (default codes), and its load",
+        "python": """
+from monitor import load_responses
+from monitor.instrument import load_instrument
+from monitor.platforms import read_export, write_export
+from monitor.propose import propose
+instrument = load_instrument()
+export = tmp / "national_qualtrics.csv"
+truth = write_export(load_responses(tmp / "national.csv"), instrument, "qualtrics", export, platform_codes=True)
+proposal, s = timed(lambda: propose(read_export(export), instrument))
+(tmp / "national.yaml").write_text(proposal.text, encoding="utf-8")
+frame, load_s = timed(lambda: load_responses(export, instrument, mapping=tmp / "national.yaml"))
+report(s, rows=len(frame), columns=len(proposal.export.keys), correct=sum(truth.get(k) == v for k, v in
+       proposal.mapping.items()), marked_check=proposal.checks, load_with_mapping_seconds=round(load_s, 2))
+""",
+    },
     "polychoric_20000x48": {
         "what": "polychoric matrix, 20,000 respondents x 48 five-point items",
         "python": """
@@ -100,13 +117,14 @@ report(result["unique"]["seconds"], **{k: v for k, v in result.items()})
     "disclosure_audit_42": {
         "what": "disclosure audit and secondary suppression of a synthetic national wave (42 regions)",
         "python": """
-from monitor.disclosure import _benchmark
+from benchmarks.disclosure import _benchmark
 result, s = timed(lambda: _benchmark(42))
 report(result.get("audit_seconds", s), **{k: v for k, v in result.items() if isinstance(v, (int, float, str))})
 """,
     },
     "region_reports_42": {
-        "what": "render 42 region reports (national data, latest wave, 2 workers) against the floor",
+        "what": "render 42 region reports, HTML and PDF (national data, latest wave, all cores) against the floor; "
+                "peak memory of the render's process tree",
         "python": """
 import os, threading, psutil, nbformat, papermill
 from monitor.render import render
@@ -123,17 +141,21 @@ def one_floor():
                                progress_bar=False)
 _, floor_one = timed(one_floor)
 floor = floor_one * 42 / cores
-peak = [0]
+peak = [0, 0]
 def sample(stop):
+    # PSS (proportional set size) splits a page shared by k processes (the forked workers share
+    # the parent's pages, every kernel the same libraries) into k parts, so the sum over the tree
+    # is its real use of memory; the RSS sum counts shared pages once per process (reported too).
     me = psutil.Process()
     while not stop.is_set():
-        total = 0
+        pss = rss = 0
         for proc in [me] + me.children(recursive=True):
             try:
-                total += proc.memory_info().rss
+                info = proc.memory_full_info()
+                pss, rss = pss + info.pss, rss + info.rss
             except psutil.Error:
                 pass
-        peak[0] = max(peak[0], total)
+        peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
         stop.wait(0.2)
 stop = threading.Event(); sampler = threading.Thread(target=sample, args=(stop,)); sampler.start()
 results, parallel = timed(lambda: render(data_path=str(tmp / "national.csv"), out_dir=tmp / "par", jobs=cores,
@@ -141,10 +163,16 @@ results, parallel = timed(lambda: render(data_path=str(tmp / "national.csv"), ou
 stop.set(); sampler.join()
 _, sequential = timed(lambda: render(data_path=str(tmp / "national.csv"), out_dir=tmp / "seq", jobs=1,
                                      include=("regions",), progress=False))
-report(parallel, rendered=sum(r.ok for r in results), floor_seconds=round(floor, 2),
+# One page of the PDF (the summary, page 3) as PNG beside the results, to look at (never committed).
+import pypdfium2
+first = next(r for r in results if r.ok and r.outputs.get("pdf"))
+page = pypdfium2.PdfDocument(str(results.folder / first.outputs["pdf"]))[2]
+page.render(scale=150 / 72).to_pil().save(Path(sys.argv[3]) / "benchmarks" / "results" / "summary-page.png")
+report(parallel, rendered=sum(r.ok for r in results), pdfs=sum(bool(r.outputs.get("pdf")) for r in results),
+       floor_seconds=round(floor, 2),
        floor_one_notebook=round(floor_one, 3), ratio_to_floor=round(parallel / floor, 3),
        sequential_jobs1_seconds=round(sequential, 2), speedup_vs_jobs1=round(sequential / parallel, 3),
-       peak_tree_mb=round(peak[0] / 2**20))
+       peak_tree_pss_mb=round(peak[0] / 2**20), peak_tree_rss_sum_mb=round(peak[1] / 2**20))
 """,
     },
     "validity_notebook_20000": {
@@ -160,6 +188,8 @@ report(s)
 """,
     },
 }
+
+CASES["cfa_wlsmv_25"] = __import__("benchmarks.cfa", fromlist=["CASE"]).CASE  # monitor.cfa vs lavaan WLSMV
 
 # `monitor check` and `monitor score --by region` on simulated exports of 60,000, 600,000 and
 # 3,000,000 rows (3 waves, 42 regions), each run as the command a user types, in its own child

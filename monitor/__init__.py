@@ -5,11 +5,21 @@ The questionnaire lives in ``data/instrument.yaml``; survey exports are read and
 :mod:`monitor.synthetic`.
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
-from .data import DataError, load_responses
-from .instrument import Instrument, InstrumentError, load_instrument
-from .scoring import aggregate, reverse_key, suppress_small_groups, theme_scores
+#: Public names and their modules, imported on first use (PEP 562): ``import monitor.report``
+#: in a report's kernel does not load the data readers and statistics it never calls.
+_LAZY = {"DataError": "data", "load_responses": "data", "Instrument": "instrument",
+         "InstrumentError": "instrument", "load_instrument": "instrument", "aggregate": "scoring",
+         "reverse_key": "scoring", "suppress_small_groups": "scoring", "theme_scores": "scoring"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 try:
     __version__ = version("samenwerkingsmonitor")

@@ -2,8 +2,10 @@
 
 ``monitor check DATA``
     Validate a survey export; print a short summary (exit 0) or one error line (exit 2).
-``monitor score DATA --by region,wave [--out FILE.csv]``
-    Scale scores aggregated by background variables, small groups suppressed.
+``monitor score DATA --by region,wave [--out FILE.csv] [--full-precision]``
+    Scale scores aggregated by background variables, small groups suppressed; counts as whole
+    numbers, other figures to 2 decimals unless ``--full-precision``; % favourable only for
+    measures on the answer scale (not for ``years_collaboration``).
 ``monitor simulate OUT.csv --regions N --respondents N --waves N --seed S``
     Simulated responses from a known population model, with ``<stem>.truth.json`` beside.
 ``monitor render [--wave W] [--region R] [--jobs N]``
@@ -11,6 +13,11 @@
     (exit 130/143/129 when interrupted by SIGINT/SIGTERM/SIGHUP, after stopping every worker).
 ``monitor audit DIR``
     Prove from the sidecars of a rendered wave that no hidden cell can be derived (exit 1 if one can).
+
+Every command takes ``--quiet`` (only errors on standard error: no progress, no final line) and
+``--verbose`` (also each step with its time); a progress bar is drawn only on a terminal. A command
+that writes ends with one line on standard error saying what it wrote where (``wrote … to …``);
+results meant for a pipe go to standard output.
 
 Exit codes: 0 success; 1 some report failed (``render``); 2 a problem with the user's
 arguments, data or environment (bad option value, file exists without ``--force``, missing or
@@ -32,7 +39,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .config import DEMO_SETTINGS, DEMO_TRUTH
+from .config import DEMO_SETTINGS, DEMO_TRUTH, REPORTS_DIR
 from .data import DataError, load_responses, summarise_responses
 from .files import FileExistsNoForce, atomic_writer, describe_os_error
 from .instrument import InstrumentError, load_instrument
@@ -47,12 +54,41 @@ class UsageError(Exception):
     """A problem with the command's arguments or output files, reported in one line."""
 
 
+QUIET, NORMAL, VERBOSE = 0, 1, 2
+#: Columns of ``monitor score`` rounded to this many decimals unless ``--full-precision``.
+SCORE_DECIMALS = 2
+
+
+def _say(args, message: str, level: int = NORMAL) -> None:
+    """A message for the person at the terminal, on standard error, shown from verbosity ``level`` up."""
+    if getattr(args, "verbosity", NORMAL) >= level:
+        print(message, file=sys.stderr)
+
+
+def _is_terminal(stream) -> bool:
+    """Whether ``stream`` is a terminal: a progress bar redrawn in place belongs there, not in a log file."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _instrument(args):
-    return load_instrument(args.instrument)
+    instrument = load_instrument(args.instrument)
+    _say(args, f"instrument {args.instrument or 'data/instrument.yaml'} (version {instrument.version})", VERBOSE)
+    return instrument
+
+
+def _load(args, instrument):
+    """Load and validate ``args.data``; with ``--verbose``, say how long it took."""
+    start = time.perf_counter()
+    frame = load_responses(args.data, instrument, **_mapping_arguments(args, instrument))
+    _say(args, f"loaded {len(frame):,} responses from {args.data} in {time.perf_counter() - start:.1f} s", VERBOSE)
+    return frame
 
 
 def cmd_check(args) -> int:
-    frame = load_responses(args.data, _instrument(args))
+    frame = _load(args, _instrument(args))
     print(f"{args.data}: OK")
     print(summarise_responses(frame))
     return 0
@@ -147,22 +183,39 @@ def cmd_score(args) -> int:
             raise UsageError(f"{out}: --out is the input file; choose another name")
         _writable(out, args.force)
     instrument = _instrument(args)
-    frame = load_responses(args.data, instrument)
+    frame = _load(args, instrument)
     by = [c.strip() for c in args.by.split(",") if c.strip()]
     unknown = [c for c in by if c not in frame.columns or c in instrument.item_ids]
     if unknown:
         raise UsageError(f"--by: not a background variable in the data: {', '.join(unknown)} "
                          f"(choose from {', '.join(c for c in instrument.background_ids if c in frame)})")
     scores = theme_scores(frame, instrument, min_share=args.min_share)
-    table = aggregate(scores, by=by, min_group_size=args.min_group_size)
+    on_answer_scale = [s.id for s in instrument.scales] + [m.index["id"] for m in instrument.modules if m.index]
+    table = score_table(aggregate(scores, by=by, min_group_size=args.min_group_size, favourable=on_answer_scale),
+                        full_precision=args.full_precision)
     if out is not None:
         with _write_errors(out), atomic_writer(out, overwrite=args.force) as tmp:
             table.to_csv(tmp, index=False)
-        print(f"wrote {len(table):,} rows to {out}", file=sys.stderr)
     else:
         table.to_csv(sys.stdout, index=False)
         sys.stdout.flush()  # a closed pipe shows here, inside main, not at interpreter exit
+    _say(args, f"wrote {len(table):,} rows ({table['measure'].nunique()} measures by {', '.join(by)}) to "
+               f"{out if out is not None else 'standard output'}")
     return 0
+
+
+def score_table(table, full_precision: bool = False):
+    """``monitor score``'s CSV: counts as whole numbers (blank where suppressed), figures rounded.
+
+    Means, SDs, CI bounds and % favourable are rounded to :data:`SCORE_DECIMALS` decimals (a
+    mean of 1-5 answers is not known to more), unless ``full_precision``.
+    """
+    table = table.copy()
+    table["n"] = table["n"].round().astype("Int64")
+    if not full_precision:
+        figures = [c for c in ("mean", "sd", "ci_low", "ci_high", "pct_favourable") if c in table]
+        table[figures] = table[figures].round(SCORE_DECIMALS)
+    return table
 
 
 def cmd_simulate(args) -> int:
@@ -182,7 +235,8 @@ def cmd_simulate(args) -> int:
         _writable(path, args.force)
     start = time.perf_counter()
     total = settings.get("respondents", 1200) * settings.get("waves", 3)
-    print(f"simulating {total:,} responses ...", file=sys.stderr)
+    _say(args, f"simulating {total:,} responses ...")
+    _say(args, "settings: " + ", ".join(f"{k}={v}" for k, v in sorted(settings.items())), VERBOSE)
     try:
         sim = simulate(instrument=_instrument(args), **settings)
     except ValueError as exc:
@@ -193,7 +247,7 @@ def cmd_simulate(args) -> int:
         raise
     except OSError as exc:  # write_simulation names the target (data or truth) in the error
         raise UsageError(describe_os_error(exc)) from exc
-    print(f"wrote {out} and {truth} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    _say(args, f"wrote {total:,} responses to {out} and the true model to {truth} in {time.perf_counter() - start:.1f} s")
     return 0
 
 
@@ -204,6 +258,8 @@ def cmd_render(args) -> int:
     unknown = [part for part in include if part not in ("validity", "thesis", "regions")]
     if unknown:
         raise UsageError(f"--only: unknown part(s) {', '.join(unknown)}; choose from validity, thesis, regions")
+    if args.mapping:  # checked before any kernel starts; says what is still to review
+        _mapping_arguments(args, _instrument(args))
     from .execution import Interrupted
     from .render import AuditFailed
 
@@ -214,9 +270,11 @@ def cmd_render(args) -> int:
     try:
         results = render(data_path=args.data, wave=args.wave, regions=args.region, jobs=args.jobs,
                          out_dir=Path(args.out) if args.out else None, timeout=args.timeout,
-                         language=args.language, include=include, progress=not args.quiet,
+                         language=args.language, include=include,
+                         progress=args.verbosity >= NORMAL and _is_terminal(sys.stderr),
                          instrument_path=args.instrument, min_group_size=args.min_group_size,
-                         min_comment_group_size=args.min_comment_group_size)
+                         min_comment_group_size=args.min_comment_group_size, formats=args.formats,
+                         mapping_path=args.mapping)
     except AuditFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -227,11 +285,61 @@ def cmd_render(args) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     failed = [r for r in results if not r.ok]
-    ok = len(results) - len(failed)
-    print(f"{ok} of {len(results)} report(s) rendered", file=sys.stderr)
-    for r in failed:
+    folder = getattr(results, "folder", Path(args.out or REPORTS_DIR))
+    for r in results:
+        if r.ok:
+            _say(args, f"  {r.title}: {', '.join(str(folder / name) for name in r.outputs.values())} ({r.seconds:.1f} s)",
+                 VERBOSE)
+    for r in failed:  # failures show even with --quiet: the exit status alone does not say which
         print(f"FAILED {r.title}: {r.error}", file=sys.stderr)
+    _say(args, f"wrote {len(results) - len(failed)} of {len(results)} report(s) to {folder}{os.sep} "
+               f"(open {folder / 'index.html'})")
     return 1 if failed else 0
+
+
+def _mapping_arguments(args, instrument) -> dict:
+    """``--mapping/--sheet/--header-row`` for the loader; says when a mapping still has lines to review."""
+    from .mapping import CHECK_MARK, load_mapping
+
+    mapping = getattr(args, "mapping", None)
+    if mapping is not None:
+        mapping = load_mapping(mapping, instrument)
+        if mapping.unreviewed:
+            _say(args, f"{mapping.path}: {mapping.unreviewed} line(s) still marked {CHECK_MARK}; review them")
+    return {"mapping": mapping, "sheet": getattr(args, "sheet", None), "header_row": getattr(args, "header_row", None)}
+
+
+def cmd_mapping(args) -> int:
+    """``monitor mapping propose EXPORT --out mapping.yaml``: a mapping proposed for review."""
+    from .platforms import read_export
+    from .propose import propose
+
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if _same_file(out, Path(args.export)):
+            raise UsageError(f"{out}: --out is the export; choose another name")
+        _writable(out, args.force)
+    instrument = _instrument(args)
+    start = time.perf_counter()
+    proposal = propose(read_export(args.export, sheet=args.sheet, header_row=args.header_row), instrument,
+                       source=args.export)
+    if out is None:
+        sys.stdout.write(proposal.text)
+    else:
+        with _write_errors(out), atomic_writer(out, overwrite=args.force) as tmp:
+            Path(tmp).write_text(proposal.text, encoding="utf-8")
+    _say(args, f"{args.export}: {proposal.export.layout} layout; {len(proposal.columns)} column(s) mapped, "
+               f"{len(proposal.ignored)} ignored, {proposal.checks} line(s) marked CHECK "
+               f"({time.perf_counter() - start:.1f} s)" + (f"; wrote {out}" if out else ""))
+    return 0
+
+
+def _add_mapping_options(p, sheet: bool = True) -> None:
+    p.add_argument("--mapping", help="mapping file of a survey platform's export (monitor mapping propose)")
+    if sheet:
+        p.add_argument("--sheet", help="Excel: the sheet with the data (name or number; default the first)")
+        p.add_argument("--header-row", type=_positive, dest="header_row",
+                       help="Excel: the row of the column names (default the first row with cells)")
 
 
 def cmd_audit(args) -> int:
@@ -254,12 +362,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--instrument", help="instrument file (default: data/instrument.yaml)")
     sub = parser.add_subparsers(dest="command", required=True)
+    common = [_common_options()]  # every command: --quiet / --verbose
 
-    p = sub.add_parser("check", help="validate a survey export and summarise it")
+    p = sub.add_parser("check", help="validate a survey export and summarise it", parents=common)
     p.add_argument("data", help="a .csv, .xlsx or .sav file")
+    _add_mapping_options(p)
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("score", help="aggregate scale scores by background variables")
+    p = sub.add_parser("score", help="aggregate scale scores by background variables", parents=common)
     p.add_argument("data")
     p.add_argument("--by", required=True, help="comma-separated background variables, e.g. region,wave")
     p.add_argument("--out", help="CSV file to write (default: standard output)")
@@ -267,10 +377,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="hide groups with fewer answers, at least 2 (default %(default)s)")
     p.add_argument("--min-share", type=_share, default=DEFAULT_MIN_SHARE,
                    help="share of a scale's items that must be answered (default 2/3)")
+    p.add_argument("--full-precision", action="store_true",
+                   help=f"every digit of the figures (default: {SCORE_DECIMALS} decimals)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    _add_mapping_options(p)
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("simulate", help="simulate responses from a known population model")
+    p = sub.add_parser("simulate", help="simulate responses from a known population model", parents=common)
     p.add_argument("out", help="CSV file to write; the truth goes to <stem>.truth.json beside it")
     p.add_argument("--regions", type=_positive)
     p.add_argument("--respondents", type=_positive, help="respondents per wave, all regions together")
@@ -282,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.set_defaults(func=cmd_simulate)
 
-    p = sub.add_parser("render", help="render the validity, thesis and region reports of a wave")
+    p = sub.add_parser("render", help="render the validity, thesis and region reports of a wave", parents=common)
     p.add_argument("--data", help="survey export (default: the demo data)")
     p.add_argument("--wave", type=int, help="wave to report (default: the latest)")
     p.add_argument("--region", action="append", help="a region to render (repeatable; default: all)")
@@ -291,17 +404,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=600, help="seconds per notebook cell (default %(default)s)")
     p.add_argument("--language", choices=["nl", "en"], default="nl", help="language of region reports")
     p.add_argument("--only", help="comma-separated: validity, thesis, regions (default: all)")
+    p.add_argument("--format", default="html,pdf", dest="formats",
+                   help="region report formats, comma-separated: html, pdf (default %(default)s)")
     p.add_argument("--min-group-size", type=int, default=5, dest="min_group_size",
                    help="no figure for a group with fewer respondents (at least 2; default %(default)s)")
     p.add_argument("--min-comment-group-size", type=int, default=10, dest="min_comment_group_size",
                    help="open answers only for groups this large (default %(default)s)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_mapping_options(p, sheet=False)
     p.set_defaults(func=cmd_render)
 
-    p = sub.add_parser("audit", help="check published sidecars for hidden figures that can be derived")
+    # --quiet/--verbose on the subcommands only: argparse lets a subcommand's defaults override the group's.
+    p = sub.add_parser("mapping", help="map a survey platform's export to the instrument")
+    mapping = p.add_subparsers(dest="mapping_command", required=True)
+    p = mapping.add_parser("propose", help="propose a mapping file for review", parents=common)
+    p.add_argument("export", help="the platform's export: .csv, .xlsx or .sav")
+    p.add_argument("--out", help="mapping file to write (default: standard output)")
+    p.add_argument("--sheet", help="Excel: the sheet with the data (default: the fullest)")
+    p.add_argument("--header-row", type=_positive, dest="header_row",
+                   help="Excel: the row of the column names (default: found below a title block)")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.set_defaults(func=cmd_mapping)
+
+    p = sub.add_parser("audit", help="check published sidecars for hidden figures that can be derived", parents=common)
     p.add_argument("folder", metavar="DIR", help="folder with the sidecar JSON files published together (a wave)")
     p.set_defaults(func=cmd_audit)
     return parser
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """``--quiet``/``--verbose``, shared by every command (argparse's ``parents=``)."""
+    common = argparse.ArgumentParser(add_help=False)
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=QUIET, default=NORMAL,
+                          help="only errors on standard error: no progress bar, no final line")
+    loudness.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=VERBOSE,
+                          help="also each step, with its time")
+    return common
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -494,7 +494,7 @@ def _local(tag: str) -> str:
 class _Workbook:
     """The parts of an ``.xlsx`` needed to stream its first sheet, after the zip checks."""
 
-    def __init__(self, source: _Source):
+    def __init__(self, source: _Source, sheet: str | int | None = None):
         _not_from_pipe(source, "an Excel workbook")
         self.name = name = source.name
         try:
@@ -514,7 +514,7 @@ class _Workbook:
                                 f"{ratio:,.0f} : 1, more than the {MAX_COMPRESSION_RATIO} : 1 of any real sheet "
                                 "(a zip bomb?)")
         self.members = {info.filename for info in infos}
-        self.sheet, self.shared = self._locate()
+        self.sheet, self.shared = self._locate(sheet)
 
     def _small_xml(self, member: str):
         import xml.etree.ElementTree as ET
@@ -524,8 +524,9 @@ class _Workbook:
             raise DataError(f"{self.name}: cannot be read as an Excel workbook ({member} is not a workbook part)")
         return ET.fromstring(data)
 
-    def _locate(self) -> tuple[str, str | None]:
-        """The first sheet (as pandas' ``sheet_name=0``) and the shared strings, from the rels."""
+    def _locate(self, chosen: str | int | None = None) -> tuple[str, str | None]:
+        """The first sheet (as pandas' ``sheet_name=0``), or the one ``chosen`` (name or 1-based
+        number), and the shared strings, from the rels."""
         try:
             book = self._small_xml("xl/workbook.xml")
             rels = {r.get("Id"): (r.get("Target", ""), r.get("Type", ""))
@@ -543,6 +544,11 @@ class _Workbook:
 
         sheets = [el for el in book.iter() if _local(el.tag) == "sheet"]
         sheet = None
+        if chosen is not None:  # --sheet (a mapping's sheet:)
+            from .platforms import _sheet_name
+
+            title = _sheet_name([el.get("name", "") for el in sheets], chosen, Path(self.name))
+            sheets = [el for el in sheets if el.get("name", "") == title]
         if sheets:
             rid = next((v for k, v in sheets[0].attrib.items() if _local(k) == "id"), None)
             if rid in rels:
@@ -607,7 +613,7 @@ class _Workbook:
         return strings
 
 
-def _xlsx_rows(book: _Workbook, strings: list[str], on_header, batch_rows):
+def _xlsx_rows(book: _Workbook, strings: list[str], on_header, batch_rows, header_row: int = 1):
     """Stream the first sheet with expat: call ``on_header(names, row)`` for the first non-blank
     row, which returns the wanted column indices (1-based) in order; then yield batches
     ``(one object array per wanted column, the sheet's row numbers)`` with cells as text."""
@@ -696,6 +702,8 @@ def _xlsx_rows(book: _Workbook, strings: list[str], on_header, batch_rows):
                 st["has_value"] = True
         elif tag == "row":
             if header is not None:
+                if header and st["row"] < header_row:  # a title block above --header-row
+                    header.clear()
                 if header:
                     width = max(header)
                     names = [header.get(i, "") for i in range(1, width + 1)]
@@ -793,7 +801,7 @@ def _xml_text(raw: bytes) -> str:
     return (html.unescape(text) if "&" in text else text).strip()
 
 
-def _xlsx_fast(book: _Workbook, strings: list[str], on_header, batch_rows: int):
+def _xlsx_fast(book: _Workbook, strings: list[str], on_header, batch_rows: int, header_row: int = 1):
     """Like :func:`_xlsx_rows`, but a regular expression finds the cells, chunk by chunk, and
     numpy places them: several times faster than expat's one Python call per tag. Each chunk
     is verified (every ``<c`` matched, no comment or CDATA); otherwise :class:`_Fallback`."""
@@ -865,9 +873,10 @@ def _xlsx_fast(book: _Workbook, strings: list[str], on_header, batch_rows: int):
 
         keep = np.ones(len(cells), dtype=bool)
         if state["slots"] is None:
-            if not filled.any():
+            filled_below = filled & (row_numbers[row_codes] >= header_row)  # a title block above --header-row
+            if not filled_below.any():
                 return
-            header = int(row_codes[filled].min())
+            header = int(row_codes[filled_below].min())
             in_header = row_codes == header
             names_at = cols[in_header]
             if names_at.max() > MAX_COLUMNS:
@@ -1058,9 +1067,9 @@ class _Finding:
         return _row_list(self.first, self.count)
 
 
-def _classify_answers(texts: list, instrument: Instrument) -> np.ndarray:
+def _classify_answers(texts: list, instrument: Instrument, scale=None) -> np.ndarray:
     """Answer texts -> int8 codes, or the markers _NA, _TEXT (not an answer), _OUTSIDE."""
-    scale = instrument.scale
+    scale = scale or instrument.scale  # an item's own answer scale, else the instrument's
     series = pd.Series(["" if not isinstance(t, str) else t for t in texts], dtype=object)
     numbers = _number(series)
     out = np.full(len(series), _NA, dtype=np.int16)
@@ -1185,10 +1194,11 @@ class _Collector:
     def _answers(self, item: str, values: np.ndarray, rows: np.ndarray) -> None:
         codes, uniques = self._factorize(values)
         self._too_long(item, uniques, codes, rows)
-        cache = self.answers
+        scale = self.instrument.answer_scale(item)
+        cache = self.answers if scale is self.instrument.scale else {}  # own answer scale: own look-up
         todo = [u for u in uniques if u not in cache]
         if todo:
-            classified = _classify_answers(todo, self.instrument)
+            classified = _classify_answers(todo, self.instrument, scale)
             if len(cache) < _NUMBER_CACHE_SIZE:
                 cache.update(zip(todo, classified.tolist(), strict=True))
             local = dict(zip(todo, classified.tolist(), strict=True))
@@ -1273,9 +1283,9 @@ class _Collector:
             if number:
                 what = "a year" if var.type == "year" else f"a number from {var.min} to {var.max}"
                 out.append(f"{var.id} must be {what}: {_example(number.example)} in {number.rows()}")
-        scale = self.instrument.scale
         for module in self.plan.modules:
             for item in self.instrument.module(module).item_ids:
+                scale = self.instrument.answer_scale(item)
                 text = self.findings.get((item, "text"))
                 if text:
                     out.append(f"text in answer column {item}, {text.rows()} (e.g. {_example(text.example)}); "
@@ -1316,9 +1326,9 @@ class _Collector:
                 columns[var.id] = values.astype("Int64") if var.type == "year" else values
             else:
                 columns[var.id] = strings(var.id)
-        scale = self.instrument.scale
         for module in self.plan.modules:
             for item in self.instrument.module(module).item_ids:
+                scale = self.instrument.answer_scale(item)
                 codes = joined(item, np.int8)
                 mask = (codes < scale.min) | (codes > scale.max)
                 codes[mask] = 0  # in place: the buffer becomes the data of the column
@@ -1357,7 +1367,7 @@ def _batches(source: _Source, header_plan, digest, encoding: str | None = None, 
 
         return plan, 2, _csv_batches(source, plan, stream, sep), estimate
     if source.kind == "xlsx":
-        book = _Workbook(source)
+        book = _Workbook(source, getattr(header_plan, "sheet", None))
         dimension_rows = book.check_dimension()
         strings = book.shared_strings()
         state: dict = {}
@@ -1369,7 +1379,8 @@ def _batches(source: _Source, header_plan, digest, encoding: str | None = None, 
             return [plan.wanted[key] + 1 for key in state["keys"]]
 
         reader = _xlsx_fast if xlsx_fast else _xlsx_rows
-        rows = reader(book, strings, on_header, batch_rows=max(1000, CHUNK_CELLS // 100))
+        rows = reader(book, strings, on_header, batch_rows=max(1000, CHUNK_CELLS // 100),
+                      header_row=getattr(header_plan, "header_row", None) or 1)
         try:
             first = next(rows, None)  # parses up to the header (and the first batch)
         except _SheetProblem as exc:
@@ -1416,6 +1427,9 @@ def _load(path: Path, header_plan, encoding: str | None = None, xlsx_fast: bool 
     digest = hashlib.sha256()
     try:
         plan, offset, batches, estimate = _batches(source, header_plan, digest, encoding, xlsx_fast)
+        mapping = getattr(header_plan, "mapping", None)
+        if mapping is not None:  # drops the platform's extra header rows, recodes wordings (monitor.mapping)
+            offset, batches = mapping.adapt(offset, batches, header_plan.instrument)
         collector = _Collector(header_plan.instrument, plan, offset, source.name)
         collector.estimate = estimate
         for columns, n, rows in batches:
@@ -1500,7 +1514,8 @@ def _number(series: pd.Series) -> pd.Series:
     return values
 
 
-def load_responses(path: str | Path, instrument: Instrument | None = None) -> pd.DataFrame:
+def load_responses(path: str | Path, instrument: Instrument | None = None, mapping=None,
+                   sheet: str | int | None = None, header_row: int | None = None) -> pd.DataFrame:
     """Read a survey export and validate it against the instrument.
 
     Parameters
@@ -1512,6 +1527,14 @@ def load_responses(path: str | Path, instrument: Instrument | None = None) -> pd
         once, front to back.
     instrument : Instrument, optional
         The questionnaire; default ``data/instrument.yaml``.
+    mapping : path or monitor.mapping.Mapping, optional
+        A reviewed mapping file for a survey platform's export (``monitor mapping propose``):
+        export columns to instrument ids, extra header rows, answer wordings, value recodes,
+        a constant wave. Without one, a file that looks like a platform export gets a hint.
+    sheet : str or int, optional
+        Excel: the sheet to read (name or 1-based number; default the first, or the mapping's).
+    header_row : int, optional
+        Excel: the row of the column names (default the first non-blank row, or the mapping's).
 
     Returns
     -------
@@ -1543,12 +1566,32 @@ def load_responses(path: str | Path, instrument: Instrument | None = None) -> pd
     instrument = instrument or load_instrument()
     path = Path(path)
     name = str(path)
+    if mapping is not None:
+        from .mapping import mapping_from
+
+        mapping = mapping_from(mapping, instrument)
 
     def header_plan(names, row):
+        if mapping is not None:
+            return mapping.plan(names, row, lambda renamed: _plan(renamed, instrument, name, row))
         return _plan(names, instrument, name, row)
 
-    header_plan.instrument = instrument
-    collector, sha = _again_if_needed(path, lambda **options: _load(path, header_plan, **options))
+    header_plan.instrument, header_plan.mapping = instrument, mapping
+    header_plan.sheet = sheet if sheet is not None else (mapping.sheet if mapping else None)
+    header_plan.header_row = header_row if header_row is not None else (mapping.header_row if mapping else None)
+    if (header_plan.sheet is not None or (header_plan.header_row or 1) > 1) and \
+            path.suffix.lower() not in EXCEL_SUFFIXES:
+        raise DataError(f"{name}: --sheet and --header-row apply to Excel workbooks only")
+    try:
+        collector, sha = _again_if_needed(path, lambda **options: _load(path, header_plan, **options))
+    except DataError as exc:
+        if mapping is None and sheet is None and header_row is None and not isinstance(exc, _SheetProblem):
+            from .platforms import layout_hint
+
+            hint = layout_hint(path, instrument, str(exc))
+            if hint:
+                raise DataError(f"{name}: {hint}") from None
+        raise
     if collector.n == 0:
         raise DataError(f"{name}: the file has a header but no respondents")
     problems = collector.problems()
@@ -1556,6 +1599,8 @@ def load_responses(path: str | Path, instrument: Instrument | None = None) -> pd
         raise _error(name, problems)
     plan = collector.plan
     out = collector.frame()
+    if mapping is not None:
+        out = mapping.complete(out)
     if {"respondent_id", "wave"} <= set(out.columns):
         dup = out.duplicated(["respondent_id", "wave"], keep=False).to_numpy()
         if dup.any():
@@ -1565,7 +1610,7 @@ def load_responses(path: str | Path, instrument: Instrument | None = None) -> pd
                                 f"{_rows(collector.user_rows(positions), 0)} (e.g. {_example(first['respondent_id'])} "
                                 f"in wave {first['wave']})"])
     out.attrs.update(source=name, sha256=sha, modules=plan.modules, ignored_columns=plan.ignored,
-                     instrument_version=instrument.version)
+                     instrument_version=instrument.version, mapping=str(mapping.path) if mapping else None)
     _release_freed_memory()
     return out
 

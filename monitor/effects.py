@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["welch_difference", "hedges_g", "compare_groups"]
+__all__ = ["welch_difference", "hedges_g", "compare_groups", "MIN_GROUP_SIZE"]
+
+#: Below this many answers in either group, :func:`compare_groups` leaves the comparison empty.
+MIN_GROUP_SIZE = 5
 
 
 def welch_difference(a: pd.Series, b: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
@@ -28,7 +31,11 @@ def welch_difference(a: pd.Series, b: pd.Series, level: float = 0.95) -> tuple[f
 
 def hedges_g(a: pd.Series, b: pd.Series) -> float:
     """Standardized difference ``(mean(b) - mean(a)) / pooled SD``, small-sample corrected
-    (Hedges & Olkin 1985: ``J = 1 - 3 / (4 (n_a + n_b) - 9)``)."""
+    (Hedges & Olkin 1985: ``J = 1 - 3 / (4 (n_a + n_b) - 9)``).
+
+    >>> round(hedges_g(pd.Series([1.0, 2, 3, 4]), pd.Series([3.0, 4, 5, 6])), 4)  # same formula in R: 1.347125
+    1.3471
+    """
     a, b = a.astype(float), b.astype(float)
     na, nb = len(a), len(b)
     pooled = np.sqrt(((na - 1) * a.var(ddof=1) + (nb - 1) * b.var(ddof=1)) / (na + nb - 2))
@@ -36,7 +43,7 @@ def hedges_g(a: pd.Series, b: pd.Series) -> float:
 
 
 def compare_groups(scores: pd.DataFrame, group: str, first: str, second: str, columns: list[str],
-                   min_group_size: int = 5) -> pd.DataFrame:
+                   min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """Per column: mean of each group, difference ``first - second`` with its Welch 95% CI,
     Hedges' g and the Welch t-test p-value; missing where a group is too small."""
     rows = []

@@ -50,16 +50,15 @@ import time
 import traceback
 from collections import deque
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from .config import KERNEL_NAME, NOTEBOOKS_DIR
+from .document import _page, external_resources, to_html
 from .files import atomic_writer, describe_os_error
 
 __all__ = ["Job", "Result", "WorkerPool", "Interrupted", "clean_leftovers", "claim", "render_one", "run_jobs",
            "warm_up", "to_html", "external_resources", "WARM_UP_CODE", "SIGNALS"]
 
-TEMPLATES = Path(__file__).parent / "templates"
 RETRY_ON = ("Kernel didn't respond", "Kernel died", "kernel died", "Address already in use", "DeadKernelError")
 
 #: Imports run in each new kernel ahead of the first notebook (the report's libraries).
@@ -78,7 +77,10 @@ class Job:
 
     ``setup`` is Python code run in the kernel after ``%reset -f`` and before the notebook's
     first cell; like the reset, it is not kept in the saved notebook (use it to hand prepared
-    data to the notebook without writing temporary paths into the report).
+    data to the notebook without writing temporary paths into the report). ``finish`` is
+    code run after the last cell, not kept either; ``products`` maps an output kind
+    (``"pdf"``) to the file ``finish`` writes, published as ``<name>.<kind>`` beside the
+    HTML. ``html`` ``False`` publishes no HTML page (``monitor render --format pdf``).
     """
 
     name: str
@@ -87,6 +89,9 @@ class Job:
     kind: str
     title: str
     setup: str = ""
+    finish: str = ""
+    products: dict = field(default_factory=dict)
+    html: bool = True
 
 
 @dataclass
@@ -105,6 +110,7 @@ class Result:
     error: str = ""
     outputs: dict = field(default_factory=dict)
     status: str = ""
+    summary: dict = field(default_factory=dict)  # what the index shows besides the files (a region's n, index)
 
     def __post_init__(self):
         if not self.status:
@@ -139,80 +145,6 @@ class Interrupted(KeyboardInterrupt):
 
     def __str__(self) -> str:
         return f"interrupted by {signal.Signals(self.signum).name}"
-
-
-_CSS_URL = re.compile(r"(?:url\(\s*[\"']?|@import\s+[\"'])\s*([^\"')\s]+)", re.IGNORECASE)
-_JS_IMPORT = re.compile(r"import\s*\(?\s*[\"']([^\"']+)")
-_REFRESH = re.compile(r"^\s*\d*\s*;\s*url\s*=\s*[\"']?([^\"'\s]+)", re.IGNORECASE)
-_LOADING = {"script", "link", "img", "image", "iframe", "frame", "source", "track", "embed", "object", "video", "audio",
-            "input", "use", "base"}
-
-
-class _Fetches(HTMLParser):
-    """The addresses in a page's markup: element attributes, ``<style>`` and ``style=`` CSS, ``<script>``
-    imports and a refresh. Text is never looked at: a report may show any address as text."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-        self._raw = None
-
-    def handle_starttag(self, tag, attrs):
-        self.handle_startendtag(tag, attrs)
-        self._raw = tag if tag in ("style", "script") else None
-
-    def handle_startendtag(self, tag, attrs):
-        for name, value in attrs:
-            value = value or ""
-            if tag in _LOADING and name in ("src", "href", "xlink:href", "data", "poster", "srcset"):
-                self.found += [part.split()[0] for part in value.split(",") if part.split()]
-            elif name == "style":
-                self.found += _CSS_URL.findall(value)
-            elif tag == "meta" and name == "content":
-                self.found += _REFRESH.findall(value)
-
-    def handle_endtag(self, tag):
-        self._raw = None
-
-    def handle_data(self, data):
-        if self._raw == "style":
-            self.found += _CSS_URL.findall(data)
-        elif self._raw == "script":
-            self.found += _JS_IMPORT.findall(data)
-
-
-def external_resources(page: str) -> list[str]:
-    """Addresses of scripts, style sheets, images, frames, objects, CSS imports, a ``<base>`` or
-    a refresh an HTML page would fetch from the network (in its markup, not its text).
-
-    >>> external_resources('<link rel=stylesheet href=http://x.example/a.css><p>url(http://y.example/)</p>')
-    ['http://x.example/a.css']
-    """
-    parser = _Fetches()
-    parser.feed(page)
-    parser.close()
-    return [u for u in parser.found if re.match(r"(?:https?:)?//", u)]
-
-
-def to_html(notebook_path: Path) -> str:
-    """The executed notebook as one self-contained HTML page: no code, images embedded."""
-    import nbformat
-
-    return _page(nbformat.read(notebook_path, as_version=4))
-
-
-def _page(notebook) -> str:
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="offline")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    page, _resources = exporter.from_notebook_node(notebook)
-    found = external_resources(page)
-    if found:
-        raise RuntimeError(f"HTML would load from the network: {found[:3]}")
-    return page
 
 
 def _short_error(exc: BaseException) -> str:
@@ -495,6 +427,8 @@ def _execute(job: Job, timeout: int, kernel: str):
     if job.setup:
         prelude.append(nbformat.v4.new_code_cell(job.setup))
     notebook.cells[:0] = prelude
+    postlude = [nbformat.v4.new_code_cell(job.finish)] if job.finish else []
+    notebook.cells.extend(postlude)
     try:
         km = _worker_kernel(kernel, str(job.notebook.parent))
         client = NotebookClient(notebook, km=km, timeout=timeout, kernel_name=kernel,
@@ -509,6 +443,8 @@ def _execute(job: Job, timeout: int, kernel: str):
         return notebook, None
     finally:
         del notebook.cells[:len(prelude)]
+        if postlude:
+            del notebook.cells[-len(postlude):]
 
 
 def _failure(exc: BaseException) -> str:
@@ -522,13 +458,13 @@ def _failure(exc: BaseException) -> str:
     return "cell"
 
 
-def _write(path: Path, data: str) -> None:
+def _write(path: Path, data: str | bytes) -> None:
     """Write ``path`` atomically; a signal meanwhile removes the temporary file (see ``_die``)."""
     with atomic_writer(path) as tmp:
         _WORKER["temps"].add(tmp)
         try:
             with open(tmp, "wb") as handle:
-                _dump(handle, data.encode("utf-8"))
+                _dump(handle, data.encode("utf-8") if isinstance(data, str) else data)
         finally:
             _WORKER["temps"].discard(tmp)
 
@@ -580,10 +516,16 @@ def _render(job: Job, out_dir: Path, timeout: int, kernel: str, deliver=None) ->
     import nbformat
 
     page = text = None
+    products = {}
     if not error:
         try:
             text = nbformat.writes(notebook)
-            page = _page(nbformat.reads(text, as_version=4))
+            if job.html:
+                page = _page(nbformat.reads(text, as_version=4), job.parameters.get("language"))
+            for kind, made in job.products.items():
+                products[kind] = Path(made).read_bytes()
+        except FileNotFoundError as exc:
+            error = f"the notebook ran but made no {Path(exc.filename).suffix.lstrip('.').upper() or 'file'}"
         except Exception as exc:  # noqa: BLE001
             error = _short_error(exc) or traceback.format_exc(limit=1)
     with _critical() if deliver else contextlib.nullcontext():
@@ -595,15 +537,18 @@ def _render(job: Job, out_dir: Path, timeout: int, kernel: str, deliver=None) ->
                     error += f"; {describe_os_error(exc, out_dir / f'{job.name}.failed.ipynb')}"
             result = Result(job.name, job.title, job.kind, False, time.perf_counter() - start, error)
         else:
-            target = out_dir / f"{job.name}.html"
+            outputs = {}
             try:
-                _write(target, page)
+                for kind, data in ([("html", page)] if job.html else []) + list(products.items()):
+                    target = out_dir / f"{job.name}.{kind}"
+                    _write(target, data)
+                    outputs[kind] = target.name
                 target = out_dir / f"{job.name}.ipynb"
                 _write(target, text)
                 with contextlib.suppress(FileNotFoundError):
                     (out_dir / f"{job.name}.failed.ipynb").unlink()
                 result = Result(job.name, job.title, job.kind, True, time.perf_counter() - start,
-                                outputs={"ipynb": f"{job.name}.ipynb", "html": f"{job.name}.html"})
+                                outputs={"ipynb": target.name, **outputs})
             except OSError as exc:
                 result = Result(job.name, job.title, job.kind, False, time.perf_counter() - start,
                                 f"cannot write {describe_os_error(exc, target)}")

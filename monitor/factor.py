@@ -18,11 +18,68 @@ from scipy.optimize import linear_sum_assignment
 
 __all__ = ["pairwise_correlation", "correlation_matrix", "kmo", "bartlett_sphericity", "minres", "ml_factors",
            "principal_axis", "parallel_analysis", "velicer_map", "efa", "EFAResult", "schmid_leiman",
-           "align_factors", "ROTATIONS", "METHODS"]
+           "align_factors", "ROTATIONS", "METHODS", "PsychometricWarning", "drop_constant_items",
+           "checked_correlation", "HEYWOOD_UNIQUENESS", "MIN_CASES_PER_PARAMETER", "DUPLICATE_R"]
 
 METHODS = ("minres", "ml", "pa")
 ROTATIONS = ("oblimin", "promax", "varimax", "geomin", "none")
 OBLIQUE = ("oblimin", "promax", "geomin")
+
+#: A uniqueness at or below this is a Heywood case (psych bounds uniquenesses at .005).
+HEYWOOD_UNIQUENESS = 0.01
+#: Fewer respondents per free parameter than this gives unstable estimates (Bentler & Chou 1987).
+MIN_CASES_PER_PARAMETER = 5
+#: Two items correlating this strongly measure the same thing twice (a duplicated column).
+DUPLICATE_R = 0.999
+
+
+class PsychometricWarning(UserWarning):
+    """A statistical result that needs a caveat: a dropped item, a smoothed matrix, a Heywood
+    case, no convergence, rows lost or few cases per parameter."""
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, PsychometricWarning, stacklevel=3)
+
+
+# -- checks shared by every method ---------------------------------------------------------
+def drop_constant_items(items: pd.DataFrame, what: str = "analysis") -> pd.DataFrame:
+    """``items`` without the columns that have no variance (fewer than two distinct answers),
+    with a :class:`PsychometricWarning` naming them, as ``psych::alpha`` and ``psych::polychoric`` do."""
+    values = items.astype("float64")
+    constant = [column for column in items.columns if values[column].nunique(dropna=True) < 2]
+    if constant:
+        _warn(f"{what}: item(s) without variance dropped: {', '.join(map(str, constant))}")
+        items = items.drop(columns=constant)
+    return items
+
+
+def checked_correlation(correlation, what: str = "analysis") -> np.ndarray:
+    """A correlation matrix ready for inversion: finite, and positive definite.
+
+    Missing correlations (a pair of items nobody answered together) raise a one-line
+    ``ValueError``; items that correlate at :data:`DUPLICATE_R` or more are named in a
+    :class:`PsychometricWarning`; a matrix that is not positive definite is smoothed as
+    ``psych::cor.smooth`` does, with a warning.
+    """
+    from .polychoric import smooth_correlation
+
+    r = np.asarray(correlation, dtype=float)
+    names = list(correlation.columns) if isinstance(correlation, pd.DataFrame) else list(range(len(r)))
+    if r.ndim != 2 or r.shape[0] != r.shape[1] or len(r) < 2:
+        raise ValueError(f"{what}: needs a square correlation matrix of at least two items")
+    if not np.isfinite(r).all():
+        rows, cols = np.nonzero(~np.isfinite(r))
+        raise ValueError(f"{what}: the correlation of {names[rows[0]]} and {names[cols[0]]} is missing "
+                         "(no respondent answered both, or an item has no variance)")
+    upper = np.triu(np.abs(r) >= DUPLICATE_R, k=1)
+    if upper.any():
+        pairs = [f"{names[i]} and {names[j]}" for i, j in zip(*np.nonzero(upper), strict=True)]
+        _warn(f"{what}: items correlate {DUPLICATE_R} or more (duplicated?): {'; '.join(map(str, pairs[:5]))}")
+    smoothed, changed = smooth_correlation(r)
+    if changed:
+        _warn(f"{what}: the correlation matrix is not positive definite; smoothed as psych::cor.smooth")
+    return smoothed
 
 
 # -- correlations --------------------------------------------------------------------------
@@ -54,13 +111,15 @@ def _correlation_from_parts(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def correlation_matrix(items: pd.DataFrame, kind: str = "pearson") -> pd.DataFrame:
-    """Item correlations: ``pearson`` (pairwise complete) or ``polychoric``."""
+    """Item correlations: ``pearson`` (pairwise complete) or ``polychoric``; items without
+    variance are dropped with a :class:`PsychometricWarning`."""
+    if kind not in ("pearson", "polychoric"):
+        raise ValueError(f"correlation must be 'pearson' or 'polychoric', not {kind!r}")
+    items = drop_constant_items(items, f"{kind} correlations")
     if kind == "polychoric":
         from .polychoric import polychoric_matrix
 
         return polychoric_matrix(items)
-    if kind != "pearson":
-        raise ValueError(f"correlation must be 'pearson' or 'polychoric', not {kind!r}")
     r = pairwise_correlation(items.astype("float64").to_numpy(na_value=np.nan))
     return pd.DataFrame(r, index=items.columns, columns=items.columns)
 
@@ -80,7 +139,8 @@ def kmo(correlation: pd.DataFrame) -> tuple[float, pd.Series]:
 
     ``MSA = Σ r² / (Σ r² + Σ a²)`` over off-diagonal elements, with ``a`` the anti-image
     (partial) correlations ``-R⁻¹ᵢⱼ / sqrt(R⁻¹ᵢᵢ R⁻¹ⱼⱼ)``. Kaiser (1974) calls >= .80
-    meritorious, >= .60 mediocre, < .50 unacceptable.
+    meritorious, >= .60 mediocre, < .50 unacceptable. A matrix that is not positive definite
+    is smoothed first, with a warning (psych does the same).
 
     Examples
     --------
@@ -90,8 +150,8 @@ def kmo(correlation: pd.DataFrame) -> tuple[float, pd.Series]:
     >>> round(kmo(correlation_matrix(bfi))[0], 3)  # psych::KMO(bfi[1:25]) gives 0.85
     0.846
     """
-    r = np.asarray(correlation, dtype=float)
-    inv = np.linalg.pinv(r) if np.linalg.matrix_rank(r) < len(r) else np.linalg.inv(r)
+    r = checked_correlation(correlation, "KMO")
+    inv = np.linalg.inv(r)
     d = 1 / np.sqrt(np.diag(inv))
     partial = -inv * d[:, None] * d[None, :]
     off = ~np.eye(len(r), dtype=bool)
@@ -105,7 +165,9 @@ def kmo(correlation: pd.DataFrame) -> tuple[float, pd.Series]:
 def bartlett_sphericity(correlation, n: int) -> pd.Series:
     """Bartlett's test that the correlation matrix is an identity (``psych::cortest.bartlett``).
 
-    ``χ² = -(n - 1 - (2p + 5)/6) · ln|R|`` with ``p(p-1)/2`` degrees of freedom.
+    ``χ² = -(n - 1 - (2p + 5)/6) · ln|R|`` with ``p(p-1)/2`` degrees of freedom. ``n`` is the
+    number of respondents (rows), as psych uses for a pairwise matrix; a singular matrix is
+    smoothed first with a warning, so the statistic stays finite.
 
     Examples
     --------
@@ -115,7 +177,7 @@ def bartlett_sphericity(correlation, n: int) -> pd.Series:
     >>> bartlett_sphericity(correlation_matrix(bfi), len(bfi))[["chi2", "df"]].round(1).tolist()
     [20163.8, 300.0]
     """
-    r = np.asarray(correlation, dtype=float)
+    r = checked_correlation(correlation, "Bartlett's test")
     p = len(r)
     sign, logdet = np.linalg.slogdet(r)
     chi2 = -(n - 1 - (2 * p + 5) / 6) * logdet
@@ -349,7 +411,8 @@ def parallel_analysis(items: pd.DataFrame, n_iter: int = 20, correlation: str = 
     -----
     Random data are drawn from the same distributions as psych's, more cheaply: the
     correlation matrix of normal data straight from its Wishart distribution, resampled
-    columns by their inverse CDF. The suggestion is random; psych's is too.
+    columns by their inverse CDF. The suggestion is random; psych's is too. Items without
+    variance are dropped with a :class:`PsychometricWarning`.
 
     References
     ----------
@@ -368,9 +431,10 @@ def parallel_analysis(items: pd.DataFrame, n_iter: int = 20, correlation: str = 
     if correlation not in ("pearson", "polychoric"):
         raise ValueError(f"correlation must be 'pearson' or 'polychoric', not {correlation!r}")
     rng = np.random.default_rng(seed)
+    items = drop_constant_items(items, "parallel analysis")
     values = items.astype("float64").to_numpy(na_value=np.nan)
     n, p = values.shape
-    observed_r = correlation_matrix(items, correlation).to_numpy()
+    observed_r = checked_correlation(correlation_matrix(items, correlation), "parallel analysis")
     observed_pc = np.sort(np.linalg.eigvalsh(observed_r))[::-1]
     observed_fa = _fa_eigenvalues(observed_r)
     resampler = _ColumnResampler(values)
@@ -381,16 +445,25 @@ def parallel_analysis(items: pd.DataFrame, n_iter: int = 20, correlation: str = 
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                rr = polychoric_matrix(pd.DataFrame(resampler.draw(rng))).to_numpy()
+                # Named columns and no smoothing-away of a column: the shape must stay p x p.
+                rr = polychoric_matrix(pd.DataFrame(resampler.draw(rng), columns=items.columns.astype(str)))
+                if rr.shape != (p, p):  # a resampled column without variance (tiny samples only)
+                    continue
+                rr = rr.to_numpy()
         elif resampler.categorical:
             rr = _correlation_from_parts(*resampler.draw_parts(rng))
         else:
             rr = pairwise_correlation(resampler.draw(rng))
+        if not np.isfinite(rr).all():  # a resampled pair answered by nobody together
+            continue
         res_pc.append(np.sort(np.linalg.eigvalsh(rr))[::-1])
         res_fa.append(_fa_eigenvalues(rr))
         rs = _random_normal_correlation(rng, n, p)
         sim_pc.append(np.sort(np.linalg.eigvalsh(rs))[::-1])
         sim_fa.append(_fa_eigenvalues(rs))
+    if not res_pc:
+        raise ValueError("parallel analysis: no resampled data set gave a usable correlation matrix; "
+                         "the data are too few or too sparse")
     table = pd.DataFrame({
         "observed_pc": observed_pc, "simulated_pc": np.mean(sim_pc, axis=0),
         "resampled_pc": np.quantile(res_pc, quantile, axis=0),
@@ -495,6 +568,24 @@ def _fit_statistics(r: np.ndarray, loadings: np.ndarray, phi: np.ndarray, n: int
     return fit
 
 
+def _efa_warnings(names: list, communality: np.ndarray, converged: bool, n_obs: int | None, n_factors: int,
+                  method: str) -> None:
+    """The caveats of a factor solution, as warnings: no convergence, Heywood cases, few cases."""
+    if not converged:
+        _warn(f"EFA: the {method} extraction with {n_factors} factor(s) did not converge; "
+              "the loadings are not a solution")
+    heywood = [str(name) for name, h2 in zip(names, communality, strict=True) if 1 - h2 <= HEYWOOD_UNIQUENESS]
+    if heywood:
+        _warn(f"EFA: Heywood case(s), uniqueness at or below {HEYWOOD_UNIQUENESS}: {', '.join(heywood)}; "
+              "try fewer factors or drop a redundant item")
+    if n_obs is not None:
+        p = len(names)
+        parameters = p * n_factors + p - n_factors * (n_factors - 1) // 2
+        if n_obs < MIN_CASES_PER_PARAMETER * parameters:
+            _warn(f"EFA: {n_obs:,} respondents for {parameters} free parameters, fewer than "
+                  f"{MIN_CASES_PER_PARAMETER} per parameter; the solution may not replicate")
+
+
 def efa(correlation: pd.DataFrame, n_factors: int, method: str = "minres", rotation: str = "oblimin",
         n_obs: int | None = None, target: dict[str, str] | None = None) -> EFAResult:
     """Exploratory factor analysis on a correlation matrix (Pearson or polychoric).
@@ -517,6 +608,13 @@ def efa(correlation: pd.DataFrame, n_factors: int, method: str = "minres", rotat
         :func:`align_factors`. Without it, factors are ordered by variance and signed to
         positive loading sums, as psych does.
 
+    Warns
+    -----
+    PsychometricWarning
+        When the extraction did not converge, for Heywood cases (uniqueness at or below
+        :data:`HEYWOOD_UNIQUENESS`), with fewer than :data:`MIN_CASES_PER_PARAMETER`
+        respondents per free parameter, and for a correlation matrix that had to be smoothed.
+
     Examples
     --------
     >>> import pandas as pd
@@ -531,9 +629,9 @@ def efa(correlation: pd.DataFrame, n_factors: int, method: str = "minres", rotat
     if rotation not in ROTATIONS:
         raise ValueError(f"rotation must be one of {ROTATIONS}, not {rotation!r}")
     names = list(correlation.columns)
-    r = correlation.to_numpy(dtype=float)
     if not 1 <= n_factors < len(names):
         raise ValueError(f"n_factors must be between 1 and {len(names) - 1}")
+    r = checked_correlation(correlation, "EFA")
     unrotated, info = _EXTRACT[method](r, n_factors)
     loadings, phi = _rotate(unrotated, rotation)
     if target is not None:
@@ -545,6 +643,7 @@ def efa(correlation: pd.DataFrame, n_factors: int, method: str = "minres", rotat
         loadings, phi = loadings[:, order], phi[np.ix_(order, order)]
         labels = [f"F{i + 1}" for i in range(n_factors)]
     communality = np.diag(loadings @ phi @ loadings.T)
+    _efa_warnings(names, communality, info["converged"], n_obs, n_factors, method)
     ss = np.diag(phi @ loadings.T @ loadings)
     variance = pd.DataFrame({"ss_loadings": ss, "proportion": ss / len(names)}, index=labels)
     variance["cumulative"] = variance["proportion"].cumsum()

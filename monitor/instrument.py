@@ -2,6 +2,12 @@
 
 The instrument is the single source of truth for item ids, themes, keying, the answer scale,
 background variables and open questions, in Dutch and English.
+
+Any questionnaire fits: texts may be given in one language only (the other language shows the
+same text), background variables are optional (the analyses that need one, such as region
+reports, say so with :meth:`Instrument.require_background`), and a scale or an item may have
+its own answer scale (``answers:``, inline or the name of an entry in ``answer_scales:``).
+:func:`instrument_from_keys` builds an instrument from psych-style scoring keys alone.
 """
 
 from __future__ import annotations
@@ -10,15 +16,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from .config import INSTRUMENT_PATH
 
 __all__ = ["Item", "Scale", "Module", "Background", "AnswerScale", "Instrument",
-           "load_instrument", "InstrumentError"]
+           "load_instrument", "instrument_from_keys", "cfa_model", "InstrumentError"]
 
 LANGUAGES = ("nl", "en")
-ROLES = ("theme", "outcome", "factor", "stage")
+ROLES = ("theme", "outcome", "factor", "stage", "scale")
+#: The background variables a monitor wave needs (region reports, trends); other uses need none.
+MONITOR_BACKGROUND = ("respondent_id", "wave", "region")
 BACKGROUND_TYPES = ("identifier", "year", "text", "category", "number")
 
 
@@ -26,11 +35,16 @@ class InstrumentError(ValueError):
     """The instrument file is malformed."""
 
 
-def _text(entry: dict, where: str) -> dict[str, str]:
-    missing = [lang for lang in LANGUAGES if not entry.get(lang)]
-    if missing:
-        raise InstrumentError(f"{where}: text missing for language(s) {', '.join(missing)}")
-    return {lang: str(entry[lang]).strip() for lang in LANGUAGES}
+def _text(entry, where: str) -> dict[str, str]:
+    """Texts per language; one language is enough (the other shows the same text)."""
+    if isinstance(entry, (str, int, float)) and not isinstance(entry, bool) and str(entry).strip():
+        return {lang: str(entry).strip() for lang in LANGUAGES}
+    given = {lang: str(entry[lang]).strip() for lang in LANGUAGES
+             if isinstance(entry, dict) and entry.get(lang) is not None and str(entry[lang]).strip()}
+    if not given:
+        raise InstrumentError(f"{where}: no text in any language ({', '.join(LANGUAGES)})")
+    fallback = next(iter(given.values()))
+    return {lang: given.get(lang, fallback) for lang in LANGUAGES}
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,7 @@ class Item:
     module: str
     text: dict[str, str]
     reverse: bool = False
+    answers: AnswerScale | None = None  # its own answer scale; None: the scale's or the instrument's
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,7 @@ class Scale:
     label: dict[str, str]
     items: tuple[Item, ...]
     stage: int | None = None
+    answers: AnswerScale | None = None  # its own answer scale; None: the instrument's
 
     @property
     def item_ids(self) -> list[str]:
@@ -179,6 +195,20 @@ class Instrument:
     def background_ids(self) -> list[str]:
         return [b.id for b in self.background]
 
+    def answer_scale(self, item_id: str) -> AnswerScale:
+        """The answer scale of an item: its own, else its scale's, else the instrument's."""
+        item = self.item_by_id.get(item_id)
+        if item is None:
+            raise KeyError(f"unknown item {item_id!r}")
+        return item.answers or self.scale_by_id(item.scale).answers or self.scale
+
+    def require_background(self, *var_ids: str, purpose: str = "this analysis") -> None:
+        """Raise a one-line :class:`InstrumentError` when a background variable is missing."""
+        missing = [v for v in var_ids if v not in self.background_ids]
+        if missing:
+            raise InstrumentError(f"{purpose} needs the background variable(s) {', '.join(missing)}, "
+                                  f"which the instrument {self.name or self.path or ''} does not define")
+
     def background_var(self, var_id: str) -> Background:
         for var in self.background:
             if var.id == var_id:
@@ -210,6 +240,8 @@ class Instrument:
 
 
 def _parse_scale(raw: dict) -> AnswerScale:
+    if not isinstance(raw, dict):
+        raise InstrumentError("scale: an answer scale needs min, max and labels")
     try:
         lo, hi = int(raw["min"]), int(raw["max"])
         labels = {int(code): _text(texts, f"scale label {code}") for code, texts in raw["labels"].items()}
@@ -230,13 +262,29 @@ def _parse_scale(raw: dict) -> AnswerScale:
     )
 
 
+def _answers(raw, named: dict[str, AnswerScale], where: str) -> AnswerScale | None:
+    """An ``answers:`` entry: None, the name of an ``answer_scales:`` entry, or an inline scale."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        if raw not in named:
+            raise InstrumentError(f"{where}: unknown answer scale {raw!r}; answer_scales has: "
+                                  f"{', '.join(named) or 'none'}")
+        return named[raw]
+    try:
+        return _parse_scale(raw)
+    except InstrumentError as exc:
+        raise InstrumentError(f"{where}: {exc}") from exc
+
+
 def load_instrument(path: str | Path | None = None) -> Instrument:
     """Read and check an instrument file (default: ``data/instrument.yaml``).
 
     Raises
     ------
     InstrumentError
-        When the file is malformed: duplicate ids, missing translations, unknown roles.
+        When the file is malformed: duplicate ids, a text in no language, unknown roles or
+        answer scales.
     """
     path = Path(path) if path is not None else INSTRUMENT_PATH
     try:
@@ -257,6 +305,9 @@ def load_instrument(path: str | Path | None = None) -> Instrument:
             min=var.get("min"), max=var.get("max"),
         ))
 
+    named = {str(k): _answers(v, {}, f"answer scale {k}") for k, v in (raw.get("answer_scales") or {}).items()}
+    if "scale" not in raw:
+        raise InstrumentError(f"{path}: no answer scale ('scale:' with min, max and labels)")
     modules = []
     for mod in raw.get("modules", []):
         scales = []
@@ -265,17 +316,19 @@ def load_instrument(path: str | Path | None = None) -> Instrument:
                 raise InstrumentError(f"scale {sc.get('id')}: role must be one of {ROLES}")
             items = tuple(
                 Item(id=it["id"], scale=sc["id"], module=mod["id"], text=_text(it, f"item {it['id']}"),
-                     reverse=bool(it.get("reverse", False)))
+                     reverse=bool(it.get("reverse", False)),
+                     answers=_answers(it.get("answers"), named, f"item {it['id']}"))
                 for it in sc["items"]
             )
             scales.append(Scale(id=sc["id"], module=mod["id"], role=sc["role"],
-                                label=_text(sc["label"], f"scale {sc['id']}"), items=items,
-                                stage=sc.get("stage")))
+                                label=_text(sc.get("label") or sc["id"], f"scale {sc['id']}"), items=items,
+                                stage=sc.get("stage"), answers=_answers(sc.get("answers"), named, f"scale {sc['id']}")))
         index = mod.get("index")
         if index:
             index = {"id": index["id"], "label": _text(index["label"], f"index {index['id']}")}
-        modules.append(Module(id=mod["id"], label=_text(mod["label"], f"module {mod['id']}"),
-                              referent=_text(mod.get("referent", {}), f"module {mod['id']} referent"),
+        modules.append(Module(id=mod["id"], label=_text(mod.get("label") or mod["id"], f"module {mod['id']}"),
+                              referent=_text(mod.get("referent") or "", f"module {mod['id']} referent")
+                              if mod.get("referent") else {lang: "" for lang in LANGUAGES},
                               scales=tuple(scales), index=index))
 
     open_questions = tuple({"id": q["id"], **_text(q, f"open question {q['id']}")}
@@ -289,7 +342,47 @@ def load_instrument(path: str | Path | None = None) -> Instrument:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise InstrumentError(f"{path}: duplicate ids: {', '.join(duplicates)}")
-    for required in ("respondent_id", "wave", "region"):
-        if required not in instrument.background_ids:
-            raise InstrumentError(f"{path}: background variable {required!r} is required")
     return instrument
+
+
+def instrument_from_keys(scales: dict, low: int, high: int, name: str = "scales") -> Instrument:
+    """An instrument made from psych-style scoring keys alone (no instrument file).
+
+    One module ``items`` holds one scale (role ``scale``) per key; a leading ``-`` marks a
+    reverse-keyed item; item texts are the item names; the answer scale runs from ``low`` to
+    ``high`` with the codes as labels; there are no background variables.
+
+    Examples
+    --------
+    >>> inst = instrument_from_keys({"A": ["-A1", "A2", "A3"]}, 1, 6)
+    >>> inst.reverse_items, inst.scale.values
+    (['A1'], [1, 2, 3, 4, 5, 6])
+    """
+    from .reliability import parse_keys
+
+    try:
+        items_per_scale, reversed_items = parse_keys(scales)
+    except ValueError as exc:
+        raise InstrumentError(f"scales: {exc}") from exc
+    if not (isinstance(low, (int, np.integer)) and isinstance(high, (int, np.integer)) and low < high):
+        raise InstrumentError(f"scales: answers must be whole numbers with at least two values, not {low}..{high}")
+    answer = _parse_scale({"min": int(low), "max": int(high), "labels": {v: str(v) for v in range(low, high + 1)}})
+    module_scales = tuple(
+        Scale(id=scale, module="items", role="scale", label=_text(scale, scale),
+              items=tuple(Item(id=i, scale=scale, module="items", text=_text(i, i), reverse=i in reversed_items)
+                          for i in items))
+        for scale, items in items_per_scale.items())
+    module = Module(id="items", label=_text(name, name), referent={lang: "" for lang in LANGUAGES},
+                    scales=module_scales)
+    instrument = Instrument(name=name, version="", scale=answer, background=(), modules=(module,),
+                            open_questions=())
+    clash = sorted(set(items_per_scale) & set(instrument.item_ids))
+    if clash or "items" in instrument.item_ids + list(items_per_scale):
+        raise InstrumentError(f"scales: a scale and an item share a name: {', '.join(clash or ['items'])}")
+    return instrument
+
+
+def cfa_model(instrument: Instrument, module: str, roles: tuple[str, ...] = ("theme",)) -> dict[str, list[str]]:
+    """The instrument's theoretical model: factor -> its items, for the scales of ``roles``
+    (the input :func:`monitor.sem.fit_cfa` and :func:`monitor.sem.measurement_invariance` take)."""
+    return {s.id: s.item_ids for s in instrument.module(module).scales if s.role in roles}

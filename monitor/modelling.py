@@ -20,14 +20,17 @@ import pandas as pd
 from scipy import stats
 
 __all__ = ["correlation_table", "standardized_regression", "mediation_model", "MediationResult", "stars",
-           "zscore"]
+           "STAR_LEVELS", "zscore"]
+
+#: APA significance marks, strictest first: (p below, mark). Notes print them from here.
+STAR_LEVELS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
 
 
 def stars(p: float) -> str:
-    """APA significance marks: * p < .05, ** p < .01, *** p < .001."""
+    """APA significance marks (:data:`STAR_LEVELS`): * p < .05, ** p < .01, *** p < .001."""
     if not np.isfinite(p):
         return ""
-    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
+    return next((mark for level, mark in STAR_LEVELS if p < level), "")
 
 
 def zscore(frame: pd.DataFrame) -> pd.DataFrame:
@@ -40,14 +43,15 @@ def correlation_table(scores: pd.DataFrame, columns: list[str], labels: dict[str
     """Means, SDs and pairwise Pearson correlations (lower triangle) with significance marks.
 
     Returns a table ready for a thesis: one row per variable, ``M``, ``SD`` and columns
-    ``1`` … ``k`` holding ``r`` with marks (e.g. ``.45***``); the diagonal is ``—``.
+    ``1`` … ``k - 1`` holding ``r`` with marks (e.g. ``.45***``); the diagonal is ``—``. As in
+    APA tables, there is no column ``k``: it would hold only the last diagonal dash.
     """
     labels = labels or {}
     data = scores[columns].astype("float64")
     rows = []
     for i, ci in enumerate(columns):
         row = {"variable": f"{i + 1}. {labels.get(ci, ci)}", "M": data[ci].mean(), "SD": data[ci].std()}
-        for j, cj in enumerate(columns):
+        for j, cj in enumerate(columns[:-1]):
             if j < i:
                 pair = data[[ci, cj]].dropna()
                 r, p = stats.pearsonr(pair[ci], pair[cj])
@@ -165,5 +169,5 @@ def mediation_model(scores: pd.DataFrame, outcome: str, predictors: list[str], m
     df = 3 + 2 * k - (2 * k + 1 + 2)
     fit = {"n": len(z), "df": df, "chi2": float(stats_table["chi2"]),
            "r2_mediator": float(1 - np.var(m - np.column_stack([np.ones(len(x)), x]) @ np.r_[0, a]) / np.var(m)),
-           "n_boot": n_boot}
+           "n_boot": n_boot, "level": level}
     return MediationResult(paths=paths, indirect=indirect, fit=fit, description=description)

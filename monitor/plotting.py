@@ -5,12 +5,17 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
-__all__ = ["diverging_bars", "scree_plot", "loadings_heatmap", "fit_margins", "LIKERT_COLOURS"]
+__all__ = ["despine", "diverging_bars", "scree_plot", "loadings_heatmap", "fit_margins", "LIKERT_COLOURS"]
 
 #: Red-to-blue, colour-blind safe (ColorBrewer RdBu), neutral in grey.
 LIKERT_COLOURS = ["#ca0020", "#f4a582", "#d9d9d9", "#92c5de", "#0571b0"]
+
+
+def despine(ax, left: bool = False) -> None:
+    """Hide the top and right axis lines (and the left one), as ``seaborn.despine`` does."""
+    for side in ("top", "right") + (("left",) if left else ()):
+        ax.spines[side].set_visible(False)
 
 
 def diverging_bars(shares: pd.DataFrame, labels: list[str], title: str = "", ax=None):
@@ -36,7 +41,7 @@ def diverging_bars(shares: pd.DataFrame, labels: list[str], title: str = "", ax=
     ax.xaxis.set_major_formatter(lambda v, _pos: f"{abs(v):.0f}")
     ax.legend(ncols=k, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, fontsize="small")
     ax.set_title(title)
-    sns.despine(ax=ax, left=True)
+    despine(ax, left=True)
     return ax
 
 
@@ -53,7 +58,7 @@ def scree_plot(table: pd.DataFrame, n_factors: int, labels: dict[str, str], ax=N
     ax.set_xlabel(labels["position"])
     ax.set_ylabel(labels["eigenvalue"])
     ax.legend(frameon=False, fontsize="small")
-    sns.despine(ax=ax)
+    despine(ax)
     return ax
 
 
@@ -61,6 +66,8 @@ def loadings_heatmap(loadings: pd.DataFrame, primary_cut: float = 0.40, cross_cu
                      title: str = "", ax=None):
     """Heat map of a loading matrix; weak primary loadings and cross-loadings are boxed."""
     ax = ax or plt.subplots(figsize=(1.1 * loadings.shape[1] + 3, 0.32 * len(loadings) + 1.5))[1]
+    import seaborn as sns  # only here: a report's kernel never draws a heat map
+
     sns.heatmap(loadings, annot=True, fmt=".2f", cmap="RdBu_r", vmin=-1, vmax=1, center=0, cbar=False,
                 annot_kws={"fontsize": 7}, ax=ax, linewidths=0.3, linecolor="white")
     absolute = loadings.abs().to_numpy()

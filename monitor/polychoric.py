@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
+from .factor import PsychometricWarning
+
 __all__ = ["polychoric", "polychoric_matrix", "PolychoricResult", "bivariate_normal_cdf", "smooth_correlation"]
 
 #: Thresholds are clipped here; the normal tail beyond is far below double precision.
@@ -304,8 +306,9 @@ def polychoric(frame: pd.DataFrame, smooth: bool = True, global_thresholds: bool
                        for j in range(codes.shape[1])])
     bad = ~(sd > 0)
     if bad.any():
-        dropped = [n for n, b in zip(names, bad, strict=False) if b]
-        warnings.warn(f"polychoric: item(s) without variance dropped: {', '.join(dropped)}", stacklevel=2)
+        dropped = [str(n) for n, b in zip(names, bad, strict=False) if b]
+        warnings.warn(f"polychoric: item(s) without variance dropped: {', '.join(dropped)}", PsychometricWarning,
+                      stacklevel=2)
         codes, names = codes[:, ~bad], [n for n, b in zip(names, bad, strict=False) if not b]
     p = codes.shape[1]
     if p < 2:
@@ -354,7 +357,8 @@ def polychoric(frame: pd.DataFrame, smooth: bool = True, global_thresholds: bool
     if smooth and np.isfinite(matrix).all():
         matrix, smoothed = smooth_correlation(matrix)
         if smoothed:
-            warnings.warn("polychoric: the matrix was not positive definite and was smoothed", stacklevel=2)
+            warnings.warn("polychoric: the matrix was not positive definite and was smoothed", PsychometricWarning,
+                          stacklevel=2)
     counts = np.diag(present[:, ~bad].sum(axis=0)).astype(float) if bad.any() else np.diag(present.sum(axis=0)).astype(float)
     counts[iu, ju] = counts[ju, iu] = n_pairs
     cut_names = [f"tau{k}" for k in range(1, n_values)]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .config import DEMO_DATA
+from .config import DEFAULT_MIN_COMMENT_GROUP_SIZE, DEMO_DATA
 from .data import load_responses
 from .instrument import Instrument, load_instrument
 from .reliability import cronbach_alpha
@@ -29,7 +29,6 @@ __all__ = ["Prepared", "RegionData", "prepare", "check_group_sizes", "MIN_GROUP_
 
 #: A group of one is a person; two is the smallest group size that can be called a group.
 MIN_GROUP_SIZE_FLOOR = 2
-DEFAULT_MIN_COMMENT_GROUP_SIZE = 10
 
 
 def check_group_sizes(min_group_size: int, min_comment_group_size: int) -> None:
@@ -138,7 +137,7 @@ def _deidentify(frame: pd.DataFrame, instrument: Instrument, waves: list[int] | 
 def prepare(data_path: str | Path | None = None, instrument: Instrument | str | Path | None = None,
             min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
             min_comment_group_size: int = DEFAULT_MIN_COMMENT_GROUP_SIZE,
-            waves: list[int] | str | None = None, frame: pd.DataFrame | None = None) -> Prepared:
+            waves: list[int] | str | None = None, frame: pd.DataFrame | None = None, mapping=None) -> Prepared:
     """Load, validate, score and de-identify a dataset once, with the all-regions aggregates.
 
     Parameters
@@ -153,19 +152,22 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
         Waves whose reliability, invariance and open answers are prepared (default: all).
     frame : DataFrame, optional
         Responses already loaded (as from :func:`monitor.load_responses`); skips the load.
+    mapping : path or monitor.mapping.Mapping, optional
+        The mapping file of a survey platform's export (``monitor mapping propose``).
 
     Returns
     -------
     Prepared
     """
-    from .sem import cfa_model, invariance_holds, measurement_invariance
+    from .instrument import cfa_model  # the domain wiring lives with the instrument, not in sem
+    from .sem import invariance_holds, measurement_invariance
 
     check_group_sizes(min_group_size, min_comment_group_size)
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
     source = Path(data_path) if data_path else DEMO_DATA
     if frame is None:
-        frame = load_responses(source, instrument)
+        frame = load_responses(source, instrument, mapping=mapping)
     scores = theme_scores(frame, instrument)
     measures = _measures(instrument, scores)
     benchmark = aggregate(scores, by=["wave"], measures=measures, min_group_size=min_group_size)

@@ -86,6 +86,7 @@ import docdeid as dd
 import regex
 
 __all__ = ["PLACEHOLDERS", "MAX_CHARS", "TITLES", "NOT_NAMES", "scrub_text", "scrub_texts", "prepare_deidentifier",
+           "release_deidentifier",
            "cache_dir", "IbanAnnotator", "OrganisationGuard", "PlaceNameFilter", "TokenRegexAnnotator"]
 
 #: Dutch placeholder per kind of personal detail. Kinds marked "off" are detected by DEDUCE but switched off
@@ -472,6 +473,17 @@ def _ensure_cache() -> Path:
         print(BUILD_MESSAGE, file=sys.stderr, flush=True)
         prepare_deidentifier()
     return folder
+
+
+def release_deidentifier() -> None:
+    """Forget this process's DEDUCE instance (its lookup tries hold some 250 MB): ``monitor render``
+    calls it once every answer of the wave is scrubbed; a later scrub loads it again."""
+    global _DEIDENTIFIER
+    with _LOCK:
+        if _DEIDENTIFIER is not None:
+            _DEIDENTIFIER = None
+            gc.unfreeze()  # _deidentifier froze the tries out of the collector's sight
+            gc.collect()
 
 
 def _deidentifier():

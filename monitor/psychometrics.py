@@ -6,11 +6,14 @@ The methods live in topic modules and are re-exported here:
 - :mod:`monitor.reliability` — alpha with Feldt CI, omega, item analysis
 - :mod:`monitor.factor` — KMO, Bartlett, parallel analysis, MAP, EFA, Schmid-Leiman
 - :mod:`monitor.sem` — CFA fit indices and measurement invariance
+- :mod:`monitor.cfa` — CFA/SEM from lavaan syntax (ML, MLR, FIML, DWLS, WLSMV)
 
 Each is checked against R ``psych``/``lavaan`` reference outputs in ``tests/expected/``.
 """
 
+from .cfa import CFAFit, CFAWarning, cfa
 from .factor import (
+                     PsychometricWarning,
                      align_factors,
                      bartlett_sphericity,
                      correlation_matrix,
@@ -21,9 +24,19 @@ from .factor import (
                      velicer_map,
 )
 from .polychoric import polychoric, polychoric_matrix
-from .reliability import alpha_if_deleted, cronbach_alpha, item_analysis, omega, reliability_table
-from .sem import FIT_CUTOFFS, cfa_model, fit_cfa, measurement_invariance, model_description
+from .reliability import (
+                     alpha_if_deleted,
+                     composite_reliability,
+                     cronbach_alpha,
+                     item_analysis,
+                     omega,
+                     ordinal_reliability,
+                     parse_keys,
+                     scale_reliability,
+)
+from .sem import FIT_CUTOFFS, fit_cfa, measurement_invariance, model_description
 
-__all__ = ["FIT_CUTOFFS", "cfa_model", "fit_cfa", "measurement_invariance", "model_description", "align_factors", "alpha_if_deleted", "bartlett_sphericity", "correlation_matrix", "cronbach_alpha",
+__all__ = ["cfa", "CFAFit", "CFAWarning", "PsychometricWarning", "composite_reliability", "ordinal_reliability", "parse_keys",
+           "scale_reliability", "FIT_CUTOFFS", "fit_cfa", "measurement_invariance", "model_description", "align_factors", "alpha_if_deleted", "bartlett_sphericity", "correlation_matrix", "cronbach_alpha",
            "efa", "item_analysis", "kmo", "omega", "parallel_analysis", "polychoric", "polychoric_matrix",
-           "reliability_table", "schmid_leiman", "velicer_map"]
+           "schmid_leiman", "velicer_map"]

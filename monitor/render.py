@@ -9,8 +9,9 @@ with disclosure control across the whole wave and audited before anything is pub
 in a private temporary folder outside the output folder and reach each notebook through a
 hidden set-up cell, so a saved notebook records only the data file and its SHA-256. Notebooks
 run in worker processes that keep one kernel each (:mod:`monitor.execution`). Outputs per
-region: ``<name>.ipynb``, a self-contained ``<name>.html`` without code and the sidecar
-``<name>.json``; ``index.html`` and ``status.json`` list every report of the wave.
+region: ``<name>.ipynb``, a self-contained ``<name>.html`` without code, the A4 ``<name>.pdf``
+typeset from the same sections (:mod:`monitor.pdf`) and the sidecar ``<name>.json``;
+``index.html`` (sortable, in the report language) and ``status.json`` list every report of the wave.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from .execution import (
 )
 from .files import atomic_write, describe_os_error, locked
 
-__all__ = ["Job", "Result", "plan_jobs", "render", "check_arguments", "output_names", "AuditFailed", "render_one", "run_jobs", "write_index", "to_html", "external_resources", "slug"]
+__all__ = ["Job", "Result", "plan_jobs", "render", "check_arguments", "check_formats", "index_summary", "FORMATS", "output_names", "AuditFailed", "WaveResults", "render_one", "run_jobs", "write_index", "to_html", "external_resources", "slug"]
 
 NOTEBOOKS = {"validity": "validity.ipynb", "thesis": "collaboration_factors.ipynb", "region": "region_report.ipynb"}
 
@@ -148,24 +149,47 @@ def _private_workdir() -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
 
 
+FORMATS = ("html", "pdf")
+
+
+def check_formats(formats) -> tuple[str, ...]:
+    """``"html,pdf"`` or a sequence of format names, checked: a tuple of known formats, at least one.
+
+    >>> check_formats("pdf, html")
+    ('html', 'pdf')
+    """
+    chosen = [f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise ValueError(f"format must be one or more of {', '.join(FORMATS)} (comma-separated), "
+                         f"not {','.join(unknown) or repr(formats)}")
+    return tuple(f for f in FORMATS if f in chosen)
+
+
 def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: int, regions: list[str] | None,
               include: tuple[str, ...], language: str, data_path: str | None, out: Path,
-              instrument_path: str | None = None) -> list[Job]:
+              instrument_path: str | None = None, formats: tuple[str, ...] = FORMATS) -> list[Job]:
     """The notebooks to render for one wave; a region report gets its prepared sections
     through :attr:`Job.setup` (never through a saved parameter) and records the data file
-    and its SHA-256, so the saved notebook re-runs with papermill as it is."""
+    and its SHA-256, so the saved notebook re-runs with papermill as it is.
+
+    With ``"pdf"`` in ``formats`` a region report's kernel typesets its PDF after the last
+    cell (:func:`monitor.pdf.write_notebook_pdf`, from the View the notebook showed, its
+    figures drawn once). The validity and thesis notebooks are HTML only, whatever ``formats``.
+    """
     from .report import save_report
 
     jobs = []
     if "validity" in include and (NOTEBOOKS_DIR / NOTEBOOKS["validity"]).exists():
         jobs.append(Job("validity", NOTEBOOKS_DIR / NOTEBOOKS["validity"],
-                        {"data_path": data_path, "wave": wave, "output_dir": str(out / "validity_tables")}, "validity",
-                        "Questionnaire validity"))
+                        {"data_path": data_path, "wave": wave, "output_dir": str(out / "validity_tables"),
+                         "language": language, "invariance_group": "organisation_type"},  # the monitor's two perspectives
+                        "validity", "Questionnaire validity"))
     modules = prepared.frame.attrs.get("modules", [])
     if "thesis" in include and (NOTEBOOKS_DIR / NOTEBOOKS["thesis"]).exists() and "samenwerking" in modules:
         jobs.append(Job("collaboration_factors", NOTEBOOKS_DIR / NOTEBOOKS["thesis"],
-                        {"data_path": data_path, "output_dir": str(out / "thesis_tables")}, "thesis",
-                        "Collaboration factors"))
+                        {"data_path": data_path, "output_dir": str(out / "thesis_tables"), "language": language},
+                        "thesis", "Collaboration factors"))
     if "regions" in include:
         chosen = regions or sorted(reports)
         unknown = [r for r in chosen if r not in prepared.regions]
@@ -178,21 +202,53 @@ def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: 
             path = save_report(reports[region], work / f"{names[region]}.pkl")
             handed = {"path": str(path), "region": region, "wave": wave, "sha256": sha}
             setup = f"import monitor.report as _report\n_report.PREPARED = {handed!r}\ndel _report"
+            products = {"pdf": str(work / f"{names[region]}.pdf")} if "pdf" in formats else {}
+            finish = (f"import monitor.pdf as _pdf\n_pdf.write_notebook_pdf(globals(), {products['pdf']!r})\ndel _pdf"
+                      if products else "")
             jobs.append(Job(names[region], NOTEBOOKS_DIR / NOTEBOOKS["region"],
                             {"data_path": data_path, "data_sha256": sha, "instrument_path": instrument_path,
                              "region": region, "wave": wave, "language": language,
                              "min_group_size": prepared.min_group_size,
                              "min_comment_group_size": prepared.min_comment_group_size},
-                            "region", region, setup=setup))
+                            "region", region, setup=setup, finish=finish, products=products,
+                            html="html" in formats))
     return jobs
 
 
-def write_index(results: list[Result], out_dir: Path, wave: int) -> Path:
-    """``index.html``: every report with its status, linking the HTML of those that rendered.
+def index_summary(report) -> dict:
+    """The figures the index shows for a region report, as the report publishes them: the
+    number of respondents, the trust index (the first row of the summary table) and its
+    change since the previous wave (the trends table); ``None`` where the report shows none."""
+    from .sections import HIDDEN
+
+    summary = {"n": None, "trust": None, "change": None}
+    counts = [c for c in report.cells if c.measure is None and set(c.group) == {"region", "wave"}
+              and c.group["wave"] == report.wave and not c.hidden]
+    summary["n"] = counts[0].n if counts else (None if report.small else report.n)
+    index = None
+    for section_key, table_key, column, name in (("summary", "summary", "col_mean", "trust"),
+                                                 ("trends", "trends", "col_change", "change")):
+        try:
+            tables = [t for t in report.section(section_key).tables if t.key == table_key and t.rows]
+        except KeyError:
+            continue
+        keys = [c.key for c in tables[0].columns] if tables else []
+        if column not in keys:
+            continue
+        index = index if index is not None else tables[0].rows[0][0]
+        row = next((r for r in tables[0].rows if r[0] == index), None)
+        value = row[keys.index(column)] if row else HIDDEN
+        summary[name] = None if value is HIDDEN or value != value else float(value)
+    return summary
+
+
+def write_index(results: list[Result], out_dir: Path, wave: int, language: str = "nl") -> Path:
+    """``index.html``: every report of the wave with its status, links to its HTML and PDF and,
+    for a region, n, the trust index and its change since the previous wave; in ``language``.
 
     Statuses are kept in ``status.json`` and merged across runs, so rendering one region
     does not drop the others from the index; a report that failed now but rendered before
-    is listed as failed, with its previous HTML still linked.
+    is listed as failed, with its previous files still linked.
     """
     status_path = out_dir / "status.json"
     with locked(out_dir / ".status.lock"):  # merge, then replace: concurrent renders lose nothing
@@ -204,70 +260,159 @@ def write_index(results: list[Result], out_dir: Path, wave: int) -> Path:
                 known = {}
         for r in results:
             if not r.ok and r.name in known and known[r.name].outputs:
-                r.outputs = known[r.name].outputs
+                r.outputs, r.summary = known[r.name].outputs, r.summary or known[r.name].summary
             known[r.name] = r
         results = list(known.values())
         atomic_write(status_path, json.dumps([r.__dict__ for r in results], indent=1, ensure_ascii=False))
-        return _write_index_page(results, out_dir, wave)
+        return _write_index_page(results, out_dir, wave, language)
 
 
-def _write_index_page(results: list[Result], out_dir: Path, wave: int) -> Path:
+# Sorting the index by a column: a few lines inline, nothing loaded. Each cell's data-sort holds
+# its value (a number, or the text); empty cells sort last either way.
+_SORT_SCRIPT = """
+document.querySelectorAll("table.sortable th button").forEach(function (button, column) {
+  button.addEventListener("click", function () {
+    var th = button.parentNode, table = th.closest("table"), body = table.tBodies[0];
+    var up = th.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", up ? "ascending" : "descending");
+    var key = function (row) { var v = row.cells[column].dataset.sort; return v === "" ? null : v; };
+    Array.from(body.rows).sort(function (a, b) {
+      var x = key(a), y = key(b);
+      if (x === null || y === null) { return (x === null) - (y === null); }
+      var nx = Number(x), ny = Number(y);
+      var c = (isNaN(nx) || isNaN(ny)) ? x.localeCompare(y) : nx - ny;
+      return up ? c : -c;
+    }).forEach(function (row) { body.appendChild(row); });
+  });
+});
+"""
+
+
+def _write_index_page(results: list[Result], out_dir: Path, wave: int, language: str = "nl") -> Path:
+    from .texts import number, text
+
+    def t(key, **values):
+        return html.escape(text(key, language, **values))
+
+    def cell(shown: str, sort, numeric: bool = False) -> str:
+        value = "" if sort is None else html.escape(str(sort))
+        return f'<td{" class=num" if numeric else ""} data-sort="{value}">{shown}</td>'
+
+    def link(r: Result, kind: str) -> str:
+        name = r.outputs.get(kind)
+        return cell(f'<a href="{html.escape(name)}">{kind.upper()}</a>' if name else "–", 1 if name else None)
+
     rows = []
     for r in sorted(results, key=lambda r: (r.kind != "validity", r.kind != "thesis", r.title)):
-        link = (f'<a href="{html.escape(r.outputs["html"])}">{html.escape(r.title)}</a>' if r.outputs.get("html")
-                else html.escape(r.title))
-        status = "OK" if r.ok else f"mislukt / failed: {html.escape(r.error)}"
-        data = (f' (<a href="{html.escape(r.outputs["json"])}">JSON</a>)' if r.outputs.get("json") else "")
-        rows.append(f"<tr><td>{link}{data}</td><td>{html.escape(r.kind)}</td><td>{status}</td>"
-                    f"<td>{r.seconds:.1f} s</td></tr>")
+        title = html.escape(r.title) if r.kind == "region" else t(f"index_kind_{r.kind}")
+        summary = getattr(r, "summary", None) or {}
+        n, trust, change = summary.get("n"), summary.get("trust"), summary.get("change")
+        status = t("index_ok") if r.ok else t(f"index_{r.status if r.status == 'cancelled' else 'failed'}",
+                                               error=r.error)
+        rows.append("<tr>" + cell(title, r.title) + cell(t(f"index_kind_{r.kind}"), r.kind)
+                    + cell(number(n, ",d", language) if n is not None else "–", n, True)
+                    + cell(number(trust, ".2f", language) if trust is not None else "–", trust, True)
+                    + cell(number(change, "+.2f", language).replace("-", "−") if change is not None else "–",
+                           change, True)
+                    + link(r, "html") + link(r, "pdf") + link(r, "json")
+                    + cell(status, int(r.ok)) + cell(f"{round(r.seconds):d} s", round(r.seconds), True) + "</tr>")
+    heads = "".join(f'<th scope="col"><button type="button">{t(k)}</button></th>' for k in
+                    ("index_report", "index_kind", "index_n", "index_trust", "index_change", "index_html", "index_pdf",
+                     "index_json", "index_status", "index_time"))
+    title = t("index_title", wave=int(wave))
     page = f"""<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8"><title>Samenwerkingsmonitor {int(wave)}</title>
-<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.3em 1em;text-align:left}}
-tr:nth-child(even){{background:#f4f4f4}}</style></head>
-<body><h1>Samenwerkingsmonitor — meting {int(wave)}</h1>
-<table><tr><th>Rapport / report</th><th>Soort / kind</th><th>Status</th><th>Tijd / time</th></tr>
-{''.join(rows)}
-</table></body></html>
+<html lang="{html.escape(language)}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
+<style>body{{font-family:sans-serif;margin:2em;color:#1a1a1a}}table{{border-collapse:collapse}}
+td,th{{padding:.3em .8em;text-align:left;border-bottom:1px solid #ccc}}td.num{{text-align:right}}
+th button{{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;color:#1f4e79}}
+th[aria-sort=ascending] button::after{{content:" ▲"}}th[aria-sort=descending] button::after{{content:" ▼"}}
+a{{color:#1f4e79}}tbody tr:nth-child(even){{background:#f4f4f4}}
+@media print{{th button::after{{content:""}}a{{color:inherit}}}}</style></head>
+<body><main><h1>{title}</h1>
+<p>{t("index_intro")}</p>
+<table class="sortable"><thead><tr>{heads}</tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table></main>
+<script>{_SORT_SCRIPT}</script>
+</body></html>
 """
     path = out_dir / "index.html"
     atomic_write(path, page)
     return path
 
 
+def _release_memory() -> None:
+    """Give back what preparing the wave took: the de-identifier's lookups, freed objects, Arrow's
+    pool and (glibc) the heap's free pages, before the notebooks run beside this process."""
+    import ctypes
+    import gc
+    import sys
+
+    if "monitor.privacy" in sys.modules:
+        sys.modules["monitor.privacy"].release_deidentifier()
+    gc.collect()
+    if "pyarrow" in sys.modules:  # pandas' CSV reader allocates through Arrow's own pool
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused by this process instead
+        pass
+
+
 class AuditFailed(RuntimeError):
     """The wave's publication would let a hidden cell be derived; nothing was published."""
+
+
+class WaveResults(list):
+    """The :class:`Result` of every report of one render, and ``folder``, the wave's folder they are in."""
+
+    def __init__(self, results: list[Result], folder: Path):
+        super().__init__(results)
+        self.folder = folder
 
 
 def render(data_path: str | None = None, wave: int | None = None, regions: list[str] | None = None,
            jobs: int | None = None, out_dir: Path | None = None, timeout: int = 600, language: str = "nl",
            include: tuple[str, ...] = ("validity", "thesis", "regions"), progress: bool = True,
-           instrument_path: str | None = None, min_group_size: int = 5, min_comment_group_size: int = 10
-           ) -> list[Result]:
+           instrument_path: str | None = None, min_group_size: int = 5, min_comment_group_size: int = 10,
+           formats: tuple[str, ...] | str = FORMATS, mapping_path: str | None = None) -> WaveResults:
     """Render the reports of one wave (default: the latest) in parallel; returns one result each.
 
     Arguments are checked first (:func:`check_arguments`); the data are prepared once
     (:func:`monitor.prepare.prepare`), every region's sections are computed with disclosure
     control across the wave (:func:`monitor.sections.wave_reports`) and audited
     (:func:`monitor.disclosure.audit`) before anything is published; then the notebooks run
-    and each region report gets its sidecar ``<name>.json``.
+    and each region report gets its sidecar ``<name>.json``, and its PDF when ``formats``
+    holds ``"pdf"`` (default: ``("html", "pdf")``).
     """
     from .disclosure import audit, format_findings
     from .prepare import prepare
     from .sections import report_json, wave_reports
 
+    formats = check_formats(formats)
     base = check_arguments(data_path, regions, language, min_group_size, min_comment_group_size, out_dir)
     workers = max(1, jobs or os.cpu_count() or 1)
     work = _private_workdir()
     try:
-        # Workers start their kernels and import while this process loads and prepares the data;
-        # a signal at any moment cancels queued work, stops every worker and kernel, and raises
-        # Interrupted (monitor.execution.WorkerPool).
-        with WorkerPool(workers, cwd=NOTEBOOKS_DIR) as pool:
-            prepared = prepare(data_path, instrument_path, min_group_size, min_comment_group_size,
-                               waves="latest" if wave is None else [int(wave)])
-            wave = prepared.waves[-1] if wave is None else int(wave)
-            if wave not in prepared.waves:
-                raise ValueError(f"wave {wave} is not in the data; it holds {', '.join(map(str, prepared.waves))}")
+        # The data are loaded, scored and de-identified first, and what that took is given back
+        # (the de-identifier's lookups alone are some 250 MB) before the workers start: their
+        # kernels start and import while this process computes the sections and runs the audit,
+        # so their start costs no time, and the two never hold their peaks at once. While the
+        # pool is open a signal cancels queued work, stops every worker and kernel, and raises
+        # Interrupted (monitor.execution.WorkerPool); before, Ctrl-C raises KeyboardInterrupt and
+        # the next render removes what a SIGTERM left (the private work folder).
+        from .kernel import ensure_kernel  # [mapping/kernel, issue 10] the project kernel on any install route
+
+        prepared = prepare(data_path, instrument_path, min_group_size, min_comment_group_size,
+                           waves="latest" if wave is None else [int(wave)], mapping=mapping_path)
+        wave = prepared.waves[-1] if wave is None else int(wave)
+        if wave not in prepared.waves:
+            raise ValueError(f"wave {wave} is not in the data; it holds {', '.join(map(str, prepared.waves))}")
+        _release_memory()
+        with WorkerPool(workers, kernel=ensure_kernel(), cwd=NOTEBOOKS_DIR) as pool:
             names = output_names(prepared.regions)
             out = base / str(wave)
             out.mkdir(parents=True, exist_ok=True)
@@ -281,21 +426,32 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
             with claim(out):
                 planned = plan_jobs(prepared, reports, names, work, wave, regions, include, language,
                                     str(Path(data_path).resolve()) if data_path else None, out,
-                                    str(Path(instrument_path).resolve()) if instrument_path else None)
+                                    str(Path(instrument_path).resolve()) if instrument_path else None, formats)
+                for job in planned:  # [mapping/kernel, issue 10] every notebook gets --instrument and --mapping
+                    job.parameters.setdefault("instrument_path", str(Path(instrument_path).resolve())
+                                              if instrument_path else None)
+                    job.parameters["mapping_path"] = str(Path(mapping_path).resolve()) if mapping_path else None
+                # The notebooks get everything from the prepared files: what this process keeps while
+                # they run is the sidecars (as text) and the index figures, not the data.
+                by_name = {names[r]: r for r in reports}
+                summaries = {names[r]: index_summary(rep) for r, rep in reports.items()}
+                sidecars = {names[r]: json.dumps(side, ensure_ascii=False, indent=1) for r, side in sidecars.items()}
+                del prepared, reports
+                _release_memory()
                 try:
                     results = pool.run(planned, out, timeout=timeout, progress=progress, label=f"wave {wave}",
                                        clean=False)
                 except Interrupted as exc:
-                    write_index(exc.results, out, wave)
+                    write_index(exc.results, out, wave, language)
                     raise
-                by_name = {names[r]: r for r in reports}
                 for result in results:
+                    if result.kind == "region" and result.name in by_name:
+                        result.summary = summaries[result.name]
                     if result.ok and result.kind == "region" and result.name in by_name:
                         sidecar = f"{result.name}.json"
-                        atomic_write(out / sidecar, json.dumps(sidecars[by_name[result.name]], ensure_ascii=False,
-                                                               indent=1))
+                        atomic_write(out / sidecar, sidecars[result.name])
                         result.outputs["json"] = sidecar
-                write_index(results, out, wave)
-                return results
+                write_index(results, out, wave, language)
+                return WaveResults(results, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)

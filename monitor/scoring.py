@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .config import DEFAULT_MIN_GROUP_SIZE
 from .data import item_matrix
 from .instrument import Instrument, load_instrument
 
@@ -21,7 +22,6 @@ __all__ = ["reverse_key", "theme_scores", "aggregate", "suppress_small_groups",
            "DEFAULT_MIN_SHARE", "DEFAULT_MIN_GROUP_SIZE"]
 
 DEFAULT_MIN_SHARE = 2 / 3
-DEFAULT_MIN_GROUP_SIZE = 5
 
 
 def reverse_key(frame: pd.DataFrame, instrument: Instrument | None = None) -> pd.DataFrame:
@@ -33,10 +33,10 @@ def reverse_key(frame: pd.DataFrame, instrument: Instrument | None = None) -> pd
     """
     instrument = instrument or load_instrument()
     out = frame.copy()
-    flip = instrument.scale.min + instrument.scale.max
     for item in instrument.reverse_items:
         if item in out:
-            out[item] = (flip - out[item]).astype(out[item].dtype)
+            answers = instrument.answer_scale(item)  # the item's own answer scale, if it has one
+            out[item] = (answers.min + answers.max - out[item]).astype(out[item].dtype)
     return out
 
 
@@ -105,7 +105,7 @@ def theme_scores(frame: pd.DataFrame, instrument: Instrument | None = None,
 # -- group tables --------------------------------------------------------------------------
 def aggregate(scores: pd.DataFrame, by: Sequence[str], measures: Sequence[str] | None = None,
               min_group_size: int = DEFAULT_MIN_GROUP_SIZE, favourable_from: float = 4.0,
-              confidence: float = 0.95) -> pd.DataFrame:
+              confidence: float = 0.95, favourable: Sequence[str] | None = None) -> pd.DataFrame:
     """Mean, confidence interval, n and % favourable per group, with small groups suppressed.
 
     Parameters
@@ -123,6 +123,9 @@ def aggregate(scores: pd.DataFrame, by: Sequence[str], measures: Sequence[str] |
         A score from this value up counts as favourable (default 4.0, "mee eens").
     confidence : float
         Level of the t-based confidence interval of the mean (default 0.95).
+    favourable : list of str, optional
+        Measures on the answer scale, for which ``pct_favourable`` is computed; for the others
+        (e.g. ``years_collaboration``, a count of years) it is missing. Default: every measure.
 
     Returns
     -------
@@ -162,6 +165,8 @@ def aggregate(scores: pd.DataFrame, by: Sequence[str], measures: Sequence[str] |
             sd_[:, j] = np.sqrt(squares / (n - 1))
             fav_[:, j] = np.bincount(c, weights=(v >= favourable_from).astype("float64"), minlength=k) / n
         sd_[n < 2, j] = np.nan
+        if favourable is not None and m not in favourable:
+            fav_[:, j] = np.nan  # "% from 4 up" means nothing for a number of years
         n_[:, j], mean_[:, j] = n, mean
     table = keys.iloc[np.repeat(np.arange(k), len(measures))].reset_index(drop=True)
     table["measure"] = np.tile(np.array(measures, dtype=object), k)

@@ -20,20 +20,19 @@ import functools
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import yaml
 
 from .config import DATA_DIR
-from .effects import hedges_g, welch_difference
-from .prepare import Prepared, RegionData
-from .reliability import cronbach_alpha
-from .scoring import aggregate, reverse_key
+
+if TYPE_CHECKING:  # the statistics are imported where they are used: a kernel that only shows a
+    from .prepare import Prepared, RegionData  # report (unpickled) never loads them
 
 __all__ = ["Label", "Column", "Table", "Sentence", "Figure", "Cell", "Section", "RegionReport", "Hider",
-           "region_report", "wave_reports", "report_json", "band", "trend_label", "SCHEMA",
+           "region_report", "wave_reports", "report_json", "band", "position", "effect_size", "trend_label", "SCHEMA",
            "STRONG_FROM", "CONCERN_BELOW", "MIN_TREND_CHANGE", "STAGE_FROM", "INTERVENTIONS_PATH"]
 
 SCHEMA = "samenwerkingsmonitor.sidecar/1"
@@ -111,6 +110,12 @@ class Cell:
     @property
     def key(self) -> tuple:
         return _key(self.group, self.measure)
+
+    def as_dict(self) -> dict:
+        """The cell as a plain dict (``dataclasses.asdict`` without its deep copy, which is slow)."""
+        return {"id": self.id, "group": dict(self.group), "measure": self.measure, "n": self.n, "mean": self.mean,
+                "hidden": self.hidden, "decimals": self.decimals,
+                "n_range": None if self.n_range is None else list(self.n_range)}
 
 
 def _key(group: dict, measure: str | None) -> tuple:
@@ -200,6 +205,8 @@ def _base(data: RegionData) -> dict:
 def _aggregate(data: RegionData, rows: pd.DataFrame, by: list[str], measures: list[str], cells: _Cells,
                group: dict, n_shown: bool = True) -> pd.DataFrame:
     """``aggregate`` with the wave-wide hidden cells applied and every figure recorded."""
+    from .scoring import aggregate
+
     table = aggregate(rows, by=by, measures=measures, min_group_size=data.min_group_size) if len(rows) else \
         pd.DataFrame(columns=by + ["measure", "n", "mean", "ci_low", "ci_high", "pct_favourable", "suppressed"])
     hidden = []
@@ -234,6 +241,25 @@ def band(mean: float | None) -> str:
     return "strong" if mean >= STRONG_FROM else "attention" if mean >= CONCERN_BELOW else "concern"
 
 
+def position(mean: float | None, low: float | None, high: float | None, benchmark: float | None) -> str | None:
+    """A region's theme against all regions: ``above``/``below`` when its 95% CI lies wholly
+    above/below the all-regions mean, else ``level``; None when either is hidden.
+
+    >>> position(3.3, 3.1, 3.5, 3.6), position(3.3, 3.1, 3.5, 3.4), position(None, None, None, 3.4)
+    ('below', 'level', None)
+    """
+    if mean is None or low is None or high is None or benchmark is None:
+        return None
+    return "above" if low > benchmark else "below" if high < benchmark else "level"
+
+
+def effect_size(g: float) -> str:
+    """Cohen's (1988) words for a standardized difference: negligible < .2 <= small < .5 <=
+    medium < .8 <= large."""
+    g = abs(g)
+    return "negligible" if g < 0.2 else "small" if g < 0.5 else "medium" if g < 0.8 else "large"
+
+
 def trend_label(previous: pd.Series, latest: pd.Series, min_group_size: int) -> tuple[str, float, float, float]:
     """rising / stable / falling between two waves, from the Welch 95% CI of the change.
 
@@ -244,6 +270,8 @@ def trend_label(previous: pd.Series, latest: pd.Series, min_group_size: int) -> 
     a, b = previous.dropna().astype(float), latest.dropna().astype(float)
     if len(a) < min_group_size or len(b) < min_group_size:
         return "too_few", np.nan, np.nan, np.nan
+    from .effects import welch_difference
+
     diff, low, high = welch_difference(a, b)
     if low > 0 and diff >= MIN_TREND_CHANGE:
         return "rising", diff, low, high
@@ -315,14 +343,16 @@ def summary(data: RegionData, hider: Hider) -> Section:
         b_n = int(bench.loc[m, "n"]) if m in bench.index and pd.notna(bench.loc[m, "n"]) else None
         cells.add({"wave": data.wave}, m, b_n, b_mean, primary=b_mean is None)
         mean = _num(row["mean"])
+        where = position(mean, _num(row["ci_low"]), _num(row["ci_high"]), b_mean)
         rows.append([_m(m), mean, [_num(row["ci_low"]), _num(row["ci_high"])] if mean is not None else HIDDEN,
                      None if mean is None else int(row["n"]), _num(row["pct_favourable"]), b_mean,
-                     Label("text", f"band_{band(mean)}")])
+                     Label("text", f"band_{band(mean)}"),
+                     Label("text", f"position_{where}") if where else Label("text", "dash")])
         profile.append({"measure": m, "mean": mean, "ci_low": _num(row["ci_low"]), "ci_high": _num(row["ci_high"]),
-                        "benchmark": b_mean, "band": band(mean)})
+                        "benchmark": b_mean, "band": band(mean), "position": where})
     table = Table("summary", [Column("col_theme", "label"), Column("col_mean", "mean"), Column("col_ci", "interval"),
                               Column("n", "count"), Column("col_favourable", "pct"), Column("col_benchmark", "mean"),
-                              Column("col_band", "label")], rows, row_header=True)
+                              Column("col_band", "label"), Column("col_position", "label")], rows, row_header=True)
     first = profile[0] if profile else {}
     sentences = []
     if first.get("mean") is not None:
@@ -331,7 +361,8 @@ def summary(data: RegionData, hider: Hider) -> Section:
                                                    "n": rows[0][3]}))
     else:
         sentences.append(Sentence("summary_hidden", {}))
-    notes = [Sentence("bands_note", {"strong": STRONG_FROM, "concern": CONCERN_BELOW})]
+    notes = [Sentence("bands_note", {"strong": STRONG_FROM, "concern": CONCERN_BELOW,
+                                     "position": Label("text", "col_position")})]
     return Section("summary", sentences=sentences, tables=[table],
                    figures=[Figure("profile", {"rows": profile, "cuts": [CONCERN_BELOW, STRONG_FROM]})],
                    cells=cells.cells, notes=notes)
@@ -352,10 +383,22 @@ def trends(data: RegionData, hider: Hider) -> Section:
                 continue
             values = data.scores[m]
             labels[m] = trend_label(values[wave == prev], values[wave == last], data.min_group_size)
+    since = {}
+    if len(data.waves) >= 3:
+        first, last = data.waves[0], data.waves[-1]
+        wave = data.scores["wave"].to_numpy()
+        for m in data.measures:
+            if hidden.get((first, m), True) or hidden.get((last, m), True):
+                since[m] = ("too_few", np.nan, np.nan, np.nan)
+            else:
+                values = data.scores[m]
+                since[m] = trend_label(values[wave == first], values[wave == last], data.min_group_size)
     columns = [Column("col_theme", "label")]
     for w in data.waves:
         columns += [Column(Label("year", str(w)), "mean"), Column(Label("n_wave", str(w)), "count")]
     columns += [Column("col_trend", "label"), Column("col_change", "signed"), Column("col_ci", "interval")]
+    if since:
+        columns.append(Column(Label("since", str(data.waves[0])), "label"))
     rows, series = [], []
     records = {(int(r["wave"]), r["measure"]): r for r in table.to_dict("records")}
     for m in data.measures:
@@ -370,13 +413,18 @@ def trends(data: RegionData, hider: Hider) -> Section:
         lab = labels.get(m)
         row += [Label("text", f"trend_{lab[0]}") if lab else Label("text", "dash"),
                 _num(lab[1]) if lab else None, [_num(lab[2]), _num(lab[3])] if lab and pd.notna(lab[1]) else None]
+        if since:
+            row.append(Label("text", f"trend_{since[m][0]}"))
         rows.append(row)
         series.append({"measure": m, "points": points})
     counts = {k: sum(1 for v in labels.values() if v[0] == k) for k in ("rising", "stable", "falling")}
-    sentence = (Sentence("trend_text", {**counts, "prev": data.waves[-2], "last": data.wave}) if labels
-                else Sentence("trend_none", {}))
-    figure = {"series": series, "waves": data.waves, "labels": {m: v[0] for m, v in labels.items()}}
-    return Section("trends", sentences=[sentence], tables=[Table("trends", columns, rows, row_header=True)],
+    sentences = [Sentence("trend_text", {**counts, "prev": data.waves[-2], "last": data.wave,
+                                         "change": MIN_TREND_CHANGE}) if labels else Sentence("trend_none", {})]
+    if since:
+        sentences.append(Sentence("trend_since_text", {"first": data.waves[0], "last": data.wave}))
+    figure = {"series": series, "waves": data.waves, "labels": {m: v[0] for m, v in labels.items()},
+              "since": {m: v[0] for m, v in since.items()}}
+    return Section("trends", sentences=sentences, tables=[Table("trends", columns, rows, row_header=True)],
                    figures=[Figure("trends", figure)], cells=cells.cells)
 
 
@@ -393,13 +441,17 @@ def differences(data: RegionData, hider: Hider, by: str) -> Section:
     overall = data.latest[data.measures].astype(float).mean()
     table["diff"] = table["mean"] - table["measure"].map(overall)
     groups = sorted(table[by].astype(str).unique()) if len(table) else []
+    heads = rows_data[by].astype(str).value_counts()
     rows = []
     for g in groups:
         part = table[table[by].astype(str) == g].set_index("measure")
         label = Label("function", g) if by == "function" else g
-        rows.append([label] + [_num(part.loc[m, "diff"]) if m in part.index else None for m in data.measures])
-    hidden = sum(1 for r in rows for v in r[1:] if v is None)
-    columns = [Column("col_function" if by == "function" else "municipality", "label" if by == "function" else "text")]
+        head = cells.add({**group, by: g}, None, int(heads.get(g, 0)))  # n per row: a head count, protected too
+        rows.append([label, None if head.hidden else head.n]
+                    + [_num(part.loc[m, "diff"]) if m in part.index else None for m in data.measures])
+    hidden = sum(1 for r in rows for v in r[2:] if v is None)
+    columns = [Column("col_function" if by == "function" else "municipality", "label" if by == "function" else "text"),
+               Column("n", "count")]
     columns += [Column(_m(m), "signed") for m in data.measures]
     return Section(key, sentences=[Sentence("heatmap_note", {"n": hidden})],
                    tables=[Table(f"heatmap_{by}", columns, rows, row_header=True)], cells=cells.cells)
@@ -425,6 +477,8 @@ def within_municipality(data: RegionData, hider: Hider) -> Section:
 def perspective_gap(data: RegionData, hider: Hider) -> Section:
     """Gemeenten against zorgaanbieders per measure: means, the difference with its 95% CI
     and Hedges' g; hidden when either group (or a group it would reveal) is hidden."""
+    from .effects import hedges_g, welch_difference
+
     cells = _Cells(data, "gap", hider)
     latest = data.latest
     table = _aggregate(data, latest, ["organisation_type"], data.measures, cells,
@@ -447,11 +501,16 @@ def perspective_gap(data: RegionData, hider: Hider) -> Section:
         valid.append((m, float(diff), float(g)))
     columns = [Column("col_theme", "label"), Column(Label("type", "gemeente"), "mean"),
                Column(Label("type", "zorgaanbieder"), "mean"), Column("col_gap", "signed"), Column("col_ci", "interval"),
-               Column("Hedges' g", "signed")]
+               Column("col_effect", "signed")]
     sentences = []
     if valid:
         m, diff, g = max(valid, key=lambda v: abs(v[1]))
-        sentences.append(Sentence("gap_text", {"theme": _m(m), "diff": diff, "g": g}))
+        if round(diff, DECIMALS) == 0:
+            sentences.append(Sentence("gap_none", {}))
+        else:
+            key = "gap_municipalities_higher" if diff > 0 else "gap_providers_higher"
+            sentences.append(Sentence(key, {"theme": _m(m), "diff": abs(diff),
+                                            "size": Label("text", f"size_{effect_size(g)}")}))
     else:
         sentences.append(Sentence("too_few", {}))
     inv = data.invariance
@@ -472,6 +531,7 @@ def item_answers(data: RegionData, hider: Hider, module: str = "vertrouwen") -> 
     except KeyError:
         items = []
     rows, bars = [], []
+    reversed_items = set(data.instrument.reverse_items)
     middle = (scale.min + scale.max) / 2
     values = np.array(scale.values)
     for item in items:
@@ -486,11 +546,13 @@ def item_answers(data: RegionData, hider: Hider, module: str = "vertrouwen") -> 
         shares = counts / n
         low, high = float(shares[values < middle].sum() * 100), float(shares[values > middle].sum() * 100)
         rows.append([Label("item", item), n, low, high])
-        bars.append({"item": item, "shares": [float(v) for v in shares]})
+        bars.append({"item": item, "shares": [float(v) for v in shares], "reversed": item in reversed_items})
     columns = [Column("col_statement", "label"), Column("n", "count"), Column("col_disagree", "pct"),
                Column("col_agree", "pct")]
+    notes = [Sentence("items_note", {"mark": Label("text", "reversed_mark")})] if bars else []
     return Section("items", tables=[Table("items", columns, rows, row_header=True)],
-                   figures=[Figure("items", {"bars": bars, "values": scale.values})] if bars else [], cells=cells.cells)
+                   figures=[Figure("items", {"bars": bars, "values": scale.values})] if bars else [], cells=cells.cells,
+                   notes=notes)
 
 
 @functools.lru_cache(maxsize=4)
@@ -499,18 +561,24 @@ def _read_interventions(path: str, mtime: float) -> dict:
 
 
 def _interventions() -> dict:
-    return copy.deepcopy(_read_interventions(str(INTERVENTIONS_PATH), INTERVENTIONS_PATH.stat().st_mtime))
+    """The interventions per theme (read once per file version; copy what you keep)."""
+    return _read_interventions(str(INTERVENTIONS_PATH), INTERVENTIONS_PATH.stat().st_mtime)
 
 
 def flagged_themes(data: RegionData, summary_section: Section, trend_labels: dict) -> Section:
     """Themes that score low (zorgpunt), fall, or lie below all regions, with interventions."""
     interventions = _interventions()
     rows = []
-    for row in summary_section.figures[0].data["rows"]:
+    profile = summary_section.figures[0].data["rows"]
+    themes = [r for r in profile[1:] if r["mean"] is not None]  # the first row is the index
+    lowest = min(themes, key=lambda r: r["mean"])["measure"] if len(themes) > 1 else None
+    for row in profile:
         m, mean = row["measure"], row["mean"]
         if mean is None:
             continue
         reasons = []
+        if m == lowest and row["band"] != "concern":
+            reasons.append(Sentence("flag_lowest", {}))
         if row["band"] == "concern":
             reasons.append(Sentence("flag_low", {"mean": mean}))
         if trend_labels.get(m) == "falling":
@@ -519,9 +587,53 @@ def flagged_themes(data: RegionData, summary_section: Section, trend_labels: dic
             reasons.append(Sentence("flag_below", {"bench": row["benchmark"]}))
         if reasons:
             rows.append({"measure": m, "reasons": [asdict(r) for r in reasons],
-                         "interventions": [i for i in interventions.get(m, [])]})
+                         "interventions": copy.deepcopy(interventions.get(m, []))})
     sentence = Sentence("flags_none", {}) if not rows else Sentence("flags_text", {"n": len(rows)})
     return Section("flags", sentences=[sentence], figures=[Figure("flags", {"rows": rows})])
+
+
+def key_messages(data: RegionData, summary_section: Section, trend_section: Section, gap_section: Section,
+                 flags_section: Section) -> Section:
+    """Three to five key messages for the first page, computed from the other sections only
+    (no new figure is published): the trust index against all regions and its trend, the
+    strongest and weakest theme, clear changes since the last wave, the largest gap between
+    municipalities and providers, and the themes with suggested interventions."""
+    sentences = []
+    profile = summary_section.figures[0].data["rows"]
+    labels = trend_section.figures[0].data["labels"] if trend_section.figures else {}
+    index = profile[0] if profile else None
+    prev = data.waves[-2] if len(data.waves) >= 2 else None
+    if index and index["mean"] is not None and index["benchmark"] is not None:
+        trend = labels.get(index["measure"])
+        if prev is not None and trend in ("rising", "stable", "falling"):
+            sentences.append(Sentence("km_index_change", {"index": index["mean"], "bench": index["benchmark"],
+                                                          "trend": Label("text", f"trend_{trend}"), "prev": prev}))
+        else:
+            sentences.append(Sentence("km_index", {"index": index["mean"], "bench": index["benchmark"]}))
+    themes = [r for r in profile[1:] if r["mean"] is not None]
+    if len(themes) >= 2:
+        high, low = max(themes, key=lambda r: r["mean"]), min(themes, key=lambda r: r["mean"])
+        sentences.append(Sentence("km_range", {"high": _m(high["measure"]), "high_mean": high["mean"],
+                                               "low": _m(low["measure"]), "low_mean": low["mean"]}))
+    if prev is not None and labels:
+        rising = [_m(m) for m, v in labels.items() if v == "rising"]
+        falling = [_m(m) for m, v in labels.items() if v == "falling"]
+        if rising and falling:
+            sentences.append(Sentence("km_changes", {"prev": prev, "up": rising, "down": falling}))
+        elif rising:
+            sentences.append(Sentence("km_rising", {"prev": prev, "themes": rising}))
+        elif falling:
+            sentences.append(Sentence("km_falling", {"prev": prev, "themes": falling}))
+        else:
+            sentences.append(Sentence("km_stable", {"prev": prev}))
+    sentences += [s for s in gap_section.sentences if s.key.startswith("gap_") and s.key != "gap_none"][:1]
+    flagged = flags_section.figures[0].data["rows"] if flags_section.figures else []
+    with_ideas = [r for r in flagged if r["interventions"]]
+    if with_ideas:
+        sentences.append(Sentence("km_flags", {"n": len(with_ideas), "themes": [_m(r["measure"]) for r in with_ideas]}))
+    elif not flagged:
+        sentences.append(Sentence("km_flags_none", {}))
+    return Section("key_messages", sentences=sentences)
 
 
 def life_cycle(data: RegionData, hider: Hider, trend_labels: dict) -> Section:
@@ -579,6 +691,9 @@ def open_answers(data: RegionData) -> Section:
 
 def method_note(data: RegionData, hider: Hider) -> Section:
     """n, reliability per theme this wave, the rules, the data fingerprint and versions."""
+    from .reliability import cronbach_alpha
+    from .scoring import reverse_key
+
     cells = _Cells(data, "method", hider)
     latest = data.latest_frame
     total = cells.add(_base(data), None, len(latest))
@@ -651,11 +766,14 @@ def region_report(data: RegionData, hider: Hider | None = None) -> RegionReport:
     summary_section = summary(data, hider)
     trend_section = trends(data, hider)
     labels = trend_section.figures[0].data["labels"]
-    sections = [respondents(data, hider), summary_section, trend_section, differences(data, hider, "function")]
+    gap_section = perspective_gap(data, hider)
+    flags_section = flagged_themes(data, summary_section, labels)
+    sections = [key_messages(data, summary_section, trend_section, gap_section, flags_section),
+                respondents(data, hider), summary_section, trend_section, differences(data, hider, "function")]
     if "organisation" in data.frame.columns:
         sections += [differences(data, hider, "organisation"), within_municipality(data, hider)]
-    sections += [perspective_gap(data, hider), item_answers(data, hider), flagged_themes(data, summary_section, labels),
-                 life_cycle(data, hider, labels), open_answers(data), method_note(data, hider)]
+    sections += [gap_section, item_answers(data, hider), flags_section, life_cycle(data, hider, labels),
+                 open_answers(data), method_note(data, hider)]
     return RegionReport(small=False, sections=sections, **common)
 
 
@@ -675,7 +793,7 @@ def wave_reports(prepared: Prepared, wave: int | None = None, regions: list[str]
     if audit:
         from .disclosure import secondary_suppression
 
-        cells = [asdict(c) for rep in reports.values() for c in rep.cells]
+        cells = [c.as_dict() for rep in reports.values() for c in rep.cells]
         extra = secondary_suppression(cells, structure=[rep.structure for rep in reports.values()])
         if extra:
             by_id = {c["id"]: c for c in cells}
@@ -715,5 +833,5 @@ def report_json(report: RegionReport) -> dict:
     return {"schema": SCHEMA, "kind": "region", "region": report.region, "wave": report.wave, "waves": report.waves,
             "n": report.n, "small": report.small, "labels": plain(report.labels), "min_group_size": report.min_group_size,
             "min_comment_group_size": report.min_comment_group_size, "meta": plain(report.meta),
-            "sections": sections, "cells": [plain(asdict(c)) for c in report.cells],
+            "sections": sections, "cells": [plain(c.as_dict()) for c in report.cells],
             "structure": plain(report.structure)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import tomllib
+from pathlib import Path
 
 import yaml
 
@@ -24,10 +25,11 @@ def test_environment_yml_installs_the_package_itself():
 def test_pyproject_is_the_one_source_of_dependencies():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
     names = [d.split(">")[0].split("=")[0].split("<")[0].strip().lower() for d in project["dependencies"]]
-    for needed in ("pandas", "seaborn", "factor_analyzer", "papermill", "pyreadstat", "openpyxl"):
-        assert needed in names
+    for needed in ("pandas", "seaborn", "factor_analyzer", "papermill", "pyreadstat", "openpyxl", "jupyterlab"):
+        assert needed in names  # jupyterlab: `make lab` is part of the workbench, not a developer extra
     dev = [d.split(">")[0].split("=")[0].lower() for d in project["optional-dependencies"]["dev"]]
-    assert {"pytest", "nbval", "jupyterlab"} <= set(dev)
+    assert {"pytest", "nbval"} <= set(dev)
+    assert "jupyterlab" not in dev
     assert project["scripts"]["monitor"] == "monitor.cli:main"
 
 
@@ -44,5 +46,7 @@ def test_project_kernel_is_registered():
     specs = KernelSpecManager().find_kernel_specs()
     assert KERNEL_NAME in specs, "run `make install`: it registers the project's kernel"
     spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-    # The kernel runs the project's own interpreter, not whatever python is on PATH.
-    assert spec.argv[0] == sys.executable or spec.argv[0] == "python"
+    # The kernel runs the project's own interpreter, not whatever python is on PATH, and is kept inside
+    # the environment (`ipykernel install --sys-prefix`), not in the user's home.
+    assert spec.argv[0] == sys.executable
+    assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve())

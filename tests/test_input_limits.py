@@ -110,17 +110,18 @@ WORKER = textwrap.dedent("""
         saved = {k: getattr(data, k) for k in case.get("patch", {})}
         for k, v in case.get("patch", {}).items():
             setattr(data, k, v)
-        err = io.StringIO()
+        err, out = io.StringIO(), io.StringIO()
         start = time.perf_counter()
         try:
-            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
                 code = main(case["argv"])
         except BaseException:
             code, err = None, io.StringIO(traceback.format_exc())
         finally:
             for k, v in saved.items():
                 setattr(data, k, v)
-        results[case["id"]] = {"code": code, "stderr": err.getvalue(), "seconds": time.perf_counter() - start}
+        results[case["id"]] = {"code": code, "stderr": err.getvalue(), "stdout": out.getvalue(),
+                               "seconds": time.perf_counter() - start}
     print(json.dumps(results))
 """)
 
@@ -255,6 +256,8 @@ def test_many_unknown_item_like_columns(outcomes):
 def test_fifo_is_streamed(outcomes):
     outcome = outcomes["fifo_good"]
     assert outcome["code"] == 0, outcome["stderr"]
+    # The whole stream was read: all 600 respondents (2 waves of 300), in 3 regions.
+    assert outcome["stdout"].splitlines()[1].startswith("600 respondents in 2 wave(s), 3 region(s)"), outcome["stdout"]
 
 
 def test_fifo_with_bad_data_names_row_and_column(outcomes):

@@ -21,7 +21,6 @@ from monitor.psychometrics import (
     omega,
     parallel_analysis,
     polychoric_matrix,
-    reliability_table,
     velicer_map,
 )
 
@@ -173,10 +172,149 @@ def test_velicer_map_matches_psych_vss(keyed):
     assert suggested == expected.idxmin() == 4
 
 
-def test_reliability_table_keys_items(small_sim, instrument):
+def test_instrument_reliability_keys_items(small_sim, instrument):
+    from monitor.validity import instrument_reliability
+
     frame = small_sim.responses.copy()
     frame[instrument.item_ids] = frame[instrument.item_ids].mask(frame[instrument.item_ids] == 9)
-    table = reliability_table(frame, instrument, module="vertrouwen")
+    table = instrument_reliability(frame, instrument, module="vertrouwen")
     assert list(table.index) == [s.id for s in instrument.module("vertrouwen").scales]
     assert (table["alpha"] > 0.6).all(), "reverse-keyed items must be recoded before alpha"
     assert (table["ci_low"] < table["alpha"]).all() and (table["alpha"] < table["ci_high"]).all()
+    # The instrument's keying as psych keys gives what keying by hand gives.
+    theme = instrument.module("vertrouwen").scales[0]
+    by_hand = frame[theme.item_ids].astype("float64")
+    for item in theme.items:
+        if item.reverse:
+            by_hand[item.id] = 6 - by_hand[item.id]
+    assert table.loc[theme.id, "alpha"] == pytest.approx(cronbach_alpha(by_hand)["alpha"], abs=1e-12)
+
+
+# -- any questionnaire: psych's bfi with its scoring keys (tests/r/psych_reference.R) ------------
+BFI_KEYS = {"A": ["-A1", "A2", "A3", "A4", "A5"], "C": ["C1", "C2", "C3", "-C4", "-C5"],
+            "E": ["-E1", "-E2", "E3", "E4", "E5"], "N": ["N1", "N2", "N3", "N4", "N5"],
+            "O": ["O1", "-O2", "O3", "O4", "-O5"]}
+
+
+def test_keys_reliability_matches_psych(bfi):
+    from monitor.reliability import scale_reliability
+
+    expected = pd.read_csv(EXPECTED / "bfi_keys_reliability.csv").set_index("scale")
+    table = scale_reliability(bfi, BFI_KEYS, ordinal=True)
+    columns = ["alpha", "std_alpha", "average_r", "ci_low", "ci_high", "omega_total", "ordinal_alpha",
+               "ordinal_omega_total"]
+    np.testing.assert_allclose(table[columns], expected.loc[table.index, columns], atol=0.001)
+    assert (table["n"] == expected["n"]).all() and (table["k"] == 5).all()
+    # Without keys the reversed items cancel out: the O scale's alpha collapses.
+    unkeyed = scale_reliability(bfi, {"O": [k.lstrip("-") for k in BFI_KEYS["O"]]})
+    assert unkeyed.loc["O", "alpha"] < expected.loc["O", "alpha"] - 0.15
+
+
+def test_every_form_of_keys_gives_psychs_alpha(bfi):
+    expected = pd.read_csv(EXPECTED / "bfi_keys_reliability.csv").set_index("scale").loc["C", "alpha"]
+    items = bfi[["C1", "C2", "C3", "C4", "C5"]]
+    for keys in (["C4", "C5"], ["C1", "C2", "C3", "-C4", "-C5"], [1, 1, 1, -1, -1]):
+        assert cronbach_alpha(items, keys=keys)["alpha"] == pytest.approx(expected, abs=1e-10)
+    with pytest.raises(ValueError, match="not among the columns: X9"):
+        cronbach_alpha(items, keys=["X9"])
+    with pytest.raises(ValueError, match="one \\+1 or -1 per item"):
+        cronbach_alpha(items, keys=[1, -1])
+
+
+def test_omega_flips_items_to_the_general_factor_as_psych(bfi):
+    expected = pd.read_csv(EXPECTED / "bfi_omega_general.csv").set_index("nfactors")
+    for n_factors, ref in expected.iterrows():
+        flipped, unflipped = omega(bfi, n_factors=n_factors), omega(bfi, n_factors=n_factors, flip=False)
+        assert flipped["omega_hierarchical"] == pytest.approx(ref["omega_h"], abs=0.001)
+        assert flipped["omega_total"] == pytest.approx(ref["omega_total"], abs=0.001)
+        assert unflipped["omega_hierarchical"] == pytest.approx(ref["omega_h_noflip"], abs=0.001)
+        assert unflipped["omega_total"] == pytest.approx(ref["omega_total_noflip"], abs=0.001)
+        # Given keys replace the flip (psych turns flip off): the neuroticism items stay negative
+        # on the general factor, hence the lower omega_h (.30 for five factors).
+        keyed = omega(bfi, n_factors=n_factors, keys=[k for scale in BFI_KEYS.values() for k in scale])
+        assert keyed["omega_hierarchical"] == pytest.approx(ref["omega_h_keys"], abs=0.001)
+        assert keyed["omega_total"] == pytest.approx(ref["omega_total_keys"], abs=0.001)
+
+
+def test_a_constant_item_is_dropped_with_a_warning_as_psych(bfi):
+    from monitor.factor import PsychometricWarning
+
+    expected = pd.read_csv(EXPECTED / "bfi_zero_variance_alpha.csv").iloc[0]
+    items = bfi[["C1", "C2", "C3", "C4", "C5"]].assign(Z=3)
+    with pytest.warns(PsychometricWarning, match="without variance dropped: Z"):
+        result = cronbach_alpha(items, keys=["C4", "C5"])
+    assert result["alpha"] == pytest.approx(expected["alpha"], abs=1e-10)
+    assert result["std_alpha"] == pytest.approx(expected["std_alpha"], abs=1e-10)
+    assert result["k"] == expected["k"]
+    with pytest.warns(PsychometricWarning, match="without variance dropped: Z"):
+        assert correlation_matrix(items).shape == (5, 5)
+    with pytest.warns(PsychometricWarning, match="without variance dropped: Z"):
+        assert np.isfinite(omega(items, keys=["C4", "C5"])).all()
+    with pytest.warns(PsychometricWarning, match="without variance dropped: Z"):
+        _, suggestion = parallel_analysis(items, n_iter=3, seed=1)
+    assert suggestion["n_factors"] >= 1
+
+
+def test_composite_reliability_and_ave_match_semtools():
+    from monitor.reliability import composite_reliability
+
+    expected = pd.read_csv(EXPECTED / "bfi_composite_reliability.csv").set_index("scale")
+    raw = pd.read_csv(EXPECTED / "bfi_cfa_unstandardized.csv")
+    loadings = raw[raw["op"] == "=~"].pivot(index="rhs", columns="lhs", values="est")
+    variances = raw[raw["op"] == "~~"].set_index("lhs")["est"]
+    unstandardized = composite_reliability(loadings, variances[loadings.index], variances[loadings.columns])
+    np.testing.assert_allclose(unstandardized["composite_reliability"], expected["composite_reliability"], atol=1e-6)
+    np.testing.assert_allclose(unstandardized["ave"], expected["ave"], atol=1e-6)
+    std = pd.read_csv(EXPECTED / "bfi_cfa_standardized.csv")
+    standardized = composite_reliability(std[std["op"] == "=~"].pivot(index="rhs", columns="lhs", values="est.std"))
+    np.testing.assert_allclose(standardized["composite_reliability"], expected["composite_reliability_std"],
+                               atol=1e-5)
+    np.testing.assert_allclose(standardized["ave"], expected["ave_std"], atol=1e-5)
+
+
+def test_suitability_on_the_polychoric_matrix_matches_psych(bfi):
+    expected = pd.read_csv(EXPECTED / "bfi_poly_suitability.csv").iloc[0]
+    keyed = bfi.copy()
+    reversed_items = [k[1:] for scale in BFI_KEYS.values() for k in scale if k.startswith("-")]
+    keyed[reversed_items] = 7 - keyed[reversed_items]
+    r = polychoric_matrix(keyed)
+    assert kmo(r)[0] == pytest.approx(expected["kmo"], abs=0.001)
+    # n is the number of rows, as psych::cortest.bartlett, not the complete cases.
+    assert bartlett_sphericity(r, len(keyed))["chi2"] == pytest.approx(expected["chisq"], rel=0.001)
+
+
+def test_degenerate_data_warn_instead_of_failing(bfi):
+    from monitor.factor import PsychometricWarning
+
+    items = bfi[["A1", "A2", "A3", "A4", "A5"]].assign(A2b=bfi["A2"])
+    r = correlation_matrix(items)
+    with pytest.warns(PsychometricWarning, match="duplicated\\?\\): A2 and A2b"):
+        bart = bartlett_sphericity(r, len(items))
+    assert np.isfinite(bart["chi2"]) and bart["df"] == 15
+    with pytest.warns(PsychometricWarning, match="duplicated"):
+        assert 0 < kmo(r)[0] < 1
+    with pytest.warns(PsychometricWarning) as caught:
+        efa(r, 2, method="ml")
+    assert [str(w.message).split(":")[0] for w in caught] == ["EFA"] * 2
+    assert "duplicated" in str(caught[0].message) and "Heywood case(s)" in str(caught[1].message)
+    assert "A2, A2b" in str(caught[1].message)
+    with pytest.warns(PsychometricWarning, match="100 respondents for 140 free parameters"):
+        efa(correlation_matrix(bfi.iloc[:100]), 5, n_obs=100)
+    # A nearly perfect item: minres runs into its bound and says so.
+    rng = np.random.default_rng(1)
+    f = rng.standard_normal(500)
+    heywood = pd.DataFrame({"x1": f + 0.05 * rng.standard_normal(500), "x2": f + rng.standard_normal(500),
+                            "x3": f + rng.standard_normal(500), "x4": rng.standard_normal(500) + 0.3 * f})
+    with pytest.warns(PsychometricWarning) as caught:
+        efa(correlation_matrix(heywood), 1)
+    messages = " ".join(str(w.message) for w in caught)
+    assert "did not converge" in messages and "Heywood case(s), uniqueness at or below 0.01: x1" in messages
+    with pytest.raises(ValueError, match="correlation of a and b is missing"):
+        kmo(pd.DataFrame([[1, np.nan, 0.2], [np.nan, 1, 0.3], [0.2, 0.3, 1]], index=list("abc"), columns=list("abc")))
+
+
+def test_polychoric_parallel_analysis_takes_integer_column_names(bfi):
+    """Column names 0..p-1 once raised TypeError when a resampled item had no variance."""
+    frame = pd.DataFrame(bfi.iloc[:200, :6].to_numpy())
+    table, suggestion = parallel_analysis(frame, n_iter=3, correlation="polychoric", seed=3)
+    assert len(table) == 6 and 1 <= suggestion["n_factors"] <= 5

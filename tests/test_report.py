@@ -18,7 +18,7 @@ from monitor.config import NOTEBOOKS_DIR
 from monitor.prepare import prepare
 from monitor.render import Job, external_resources, output_names, render, render_one, run_jobs, slug, write_index
 
-DOCUMENTED_PARAMETERS = ["data_path", "data_sha256", "instrument_path", "region", "wave", "language",
+DOCUMENTED_PARAMETERS = ["data_path", "data_sha256", "instrument_path", "mapping_path", "region", "wave", "language",
                          "min_group_size", "min_comment_group_size"]
 
 
@@ -77,10 +77,46 @@ def test_html_has_no_code_every_image_embedded_and_nothing_remote(rendered):
     assert 'class="jp-InputArea' not in page and "report.load_report" not in page
     images = re.findall(r"<img[^>]*src=\"([^\"]+)\"", page)
     assert len(images) >= 4
-    assert all(src.startswith("data:image/png;base64,") for src in images)
+    assert all(src.startswith(("data:image/svg+xml;base64,", "data:image/png;base64,")) for src in images)
     assert external_resources(page) == []
     index = (folder / "index.html").read_text(encoding="utf-8")
-    assert all(f'href="{slug(r)}.html"' in index for r in regions)
+    assert all(f'href="{slug(r)}.html"' in index and f'href="{slug(r)}.pdf"' in index for r in regions)
+
+
+def test_every_rendered_page_is_an_accessible_document(rendered):
+    """Language, the report's title, alt text on every image, header cells in every table."""
+    folder, regions, results = rendered
+    for result in results:
+        page = (folder / result.outputs["html"]).read_text(encoding="utf-8")
+        assert '<html lang="nl">' in page
+        title = re.search(r"<title>(.*?)</title>", page).group(1)
+        assert title.startswith("Samenwerkingsmonitor ") and result.title in title and "Notebook" not in title
+        assert "No description has been provided" not in page
+        alts = re.findall(r"<img[^>]*?alt=\"([^\"]*)\"", page)
+        assert len(alts) == page.count("<img") and all(len(a) > 40 for a in alts)
+        tables = re.findall(r"<table.*?</table>", page, flags=re.S)
+        assert tables and all('<th scope="col">' in t for t in tables)
+
+
+def test_every_rendered_region_has_its_pdf(rendered):
+    import pdfplumber
+
+    folder, regions, results = rendered
+    for result in results:
+        assert result.outputs["pdf"] == f"{result.name}.pdf"
+        with pdfplumber.open(folder / result.outputs["pdf"]) as pdf:
+            assert pdf.pages[0].width == pytest.approx(595.3, abs=0.5)
+            assert result.title in pdf.pages[0].extract_text()
+            assert pdf.doc.catalog["Lang"] == b"nl"
+
+
+def test_format_pdf_publishes_no_html(tmp_path, shared):
+    results = render(regions=shared.regions[:1], jobs=1, out_dir=tmp_path, include=("regions",), progress=False,
+                     formats="pdf")
+    assert [r.ok for r in results] == [True] and set(results[0].outputs) == {"ipynb", "pdf", "json"}
+    folder = tmp_path / "2026"
+    assert [p.name for p in folder.glob("*.html")] == ["index.html"]
+    assert (folder / results[0].outputs["pdf"]).read_bytes().startswith(b"%PDF-")
 
 
 def test_html_opens_in_headless_chromium(rendered, tmp_path):
@@ -213,3 +249,7 @@ def test_render_plans_only_what_the_data_support(tmp_path, instrument):
     region_job = [j for j in jobs if j.kind == "region"][0]
     assert region_job.parameters["data_sha256"] == prepared.meta["sha256"]
     assert "PREPARED" in region_job.setup and "work" in region_job.setup
+    validity_job = next(j for j in jobs if j.kind == "validity")
+    # the monitor's validity report compares its two perspectives, in the render's language
+    assert validity_job.parameters["invariance_group"] == "organisation_type"
+    assert validity_job.parameters["language"] == "nl"

@@ -40,9 +40,12 @@ def test_theme_score_is_mean_of_keyed_items(instrument):
 @pytest.mark.parametrize("answered, scored", [(4, True), (3, True), (2, False), (0, False)])
 def test_minimum_answered_share_four_items(instrument, answered, scored):
     # 2/3 of 4 items is 2.67, so 3 answers are needed.
-    items = ["pr1", "pr2", "pr3", "pr4"][:answered]
-    scores = theme_scores(_answers(instrument, [dict.fromkeys(items, 4)]), instrument)
-    assert pd.notna(scores.loc[0, "professionaliteit"]) == scored
+    answers = dict(zip(["pr1", "pr2", "pr3", "pr4"][:answered], [4, 2, 3, 5], strict=False))
+    score = theme_scores(_answers(instrument, [answers]), instrument).loc[0, "professionaliteit"]
+    if scored:  # the mean of the answered items only (none of pr1-pr4 is reverse-keyed)
+        assert score == pytest.approx(sum(answers.values()) / answered)
+    else:
+        assert pd.isna(score)
 
 
 def test_minimum_share_three_items_and_custom_share(instrument):

@@ -36,6 +36,7 @@ def strict(demo_frame):
 
 
 def _visible_text(page: str) -> str:
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)  # a style sheet is not shown
     return htmllib.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
@@ -92,7 +93,7 @@ def test_hider_hides_one_cell_in_every_table_that_shows_it(prepared):
     cells = [c for c in rep.cells if c.group == key and c.measure == "trust_index"]
     assert cells and all(c.hidden for c in cells)
     row = [r for r in rep.section("functions").tables[0].rows if r[0] == Label("function", "manager")][0]
-    assert row[1] is None and row[2] is not None  # the trust index hidden, the first theme shown
+    assert row[1] == 27 and row[2] is None and row[3] is not None  # n shown; the trust index hidden, the first theme shown
 
 
 def test_sidecar_holds_every_number_the_report_shows(prepared):
@@ -242,3 +243,95 @@ def test_interventions_file_is_complete(instrument):
                 assert entry[language]["title"], theme
                 # A sentence cut short by YAML (an unquoted comma) would not end with a period.
                 assert entry[language]["text"].endswith("."), (theme, entry[language]["text"])
+
+
+def test_key_messages_come_from_the_sections(prepared):
+    """Three to five messages, each repeating a figure the sections publish."""
+    for region in prepared.regions:
+        rep = region_report(prepared.region(region))
+        if rep.small:
+            continue
+        messages = rep.section("key_messages").sentences
+        assert 3 <= len(messages) <= 5, [m.key for m in messages]
+        profile = rep.section("summary").figures[0].data["rows"]
+        themes = [r for r in profile[1:] if r["mean"] is not None]
+        ranged = next(m for m in messages if m.key == "km_range")
+        assert ranged.values["low_mean"] == min(r["mean"] for r in themes)
+        assert ranged.values["high_mean"] == max(r["mean"] for r in themes)
+        gap = [m for m in messages if m.key.startswith("gap_")]
+        rows = [r for r in rep.section("gap").tables[0].rows if r[3] is not None]
+        if gap:
+            largest = max(rows, key=lambda r: abs(r[3]))
+            assert gap[0].values["diff"] == pytest.approx(abs(largest[3]))
+            assert gap[0].key == ("gap_municipalities_higher" if largest[3] > 0 else "gap_providers_higher")
+
+
+def test_the_lowest_theme_is_flagged_even_above_the_benchmark(prepared):
+    data = prepared.region(prepared.regions[0])
+    rep = region_report(data)
+    profile = rep.section("summary").figures[0].data["rows"]
+    lowest = min((r for r in profile[1:] if r["mean"] is not None), key=lambda r: r["mean"])
+    flagged = {r["measure"]: [x["key"] for x in r["reasons"]] for r in rep.section("flags").figures[0].data["rows"]}
+    assert "flag_lowest" in flagged[lowest["measure"]]
+    assert sum("flag_lowest" in reasons for reasons in flagged.values()) == 1
+
+
+def test_position_against_all_regions_follows_the_interval():
+    from monitor.sections import position
+
+    assert position(3.3, 3.1, 3.5, 3.0) == "above"
+    assert position(3.3, 3.1, 3.5, 3.5) == "level"  # the interval touches the benchmark
+    assert position(3.3, 3.1, 3.49, 3.5) == "below"
+    assert position(None, None, None, 3.5) is None
+
+
+def test_no_report_text_shows_a_negative_zero_or_half_made_plural(prepared):
+    reports = wave_reports(prepared)
+    for rep in reports.values():
+        for language in ("nl", "en"):
+            page = _visible_text(_full_html(rep, language))
+            assert not re.search(r"(?<![\d\w])[-−]0[.,]00(?!\d*[1-9])", page), rep.region
+            assert not re.search(r"\((?:s|en|'s|len)\)", page), rep.region
+
+
+def test_figures_have_alt_text_written_from_their_data(prepared):
+    rep = region_report(prepared.region(prepared.regions[0]))
+    view = View(rep, "nl")
+    summary_section = rep.section("summary")
+    html = view.figure_html(summary_section)
+    index = summary_section.figures[0].data["rows"][0]
+    alt = re.search(r'alt="([^"]*)"', html).group(1)
+    assert alt.startswith("Staafdiagram van de gemiddelde score per thema")
+    assert f"Vertrouwensindex {index['mean']:.2f}".replace(".", ",") in alt
+    assert html.startswith('<figure class="sm-figure"><img src="data:image/svg+xml;base64,')
+    items = rep.section("items")
+    reversed_items = [b for b in items.figures[0].data["bars"] if b["reversed"]]
+    assert reversed_items, "the demo instrument has negatively worded items"
+    first = reversed_items[0]
+    shares = np.array(first["shares"]) * 100
+    favourable = f"{shares[:2].sum():.0f}% gunstig"  # disagreeing is favourable for a reversed item
+    assert favourable in view.figure_alt(items)
+    assert "(omgekeerd)" in view.label(Label("item", first["item"]))
+
+
+def test_heat_maps_show_n_per_row_a_legend_and_vertical_headers(prepared):
+    rep = region_report(prepared.region(prepared.regions[0]))
+    section = rep.section("functions")
+    table = section.tables[0]
+    assert [c.key for c in table.columns[:2]] == ["col_function", "n"]
+    counts = {r[0].id: r[-1] for r in rep.section("respondents").tables[0].rows if r[0].kind == "function"}
+    shown = {r[0].id: r[1] for r in table.rows}
+    assert {f: n for f, n in shown.items() if n is not None} == {f: counts[f] for f, n in shown.items()
+                                                                  if n is not None}
+    page = View(rep, "nl").section_html(section)
+    assert "lager dan de regio" in page and "hoger dan de regio" in page
+    assert page.count('class="sm-vertical"') == len(table.columns) - 2
+
+
+def test_cell_as_dict_is_asdict(prepared):
+    """The fast conversion the audit and the sidecar use holds every field of a cell."""
+    from dataclasses import asdict
+
+    cells = region_report(prepared.region(prepared.regions[0])).cells
+    assert len(cells) > 100 and any(c.hidden for c in cells)
+    assert [c.as_dict() for c in cells] == [asdict(c) for c in cells]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from monitor.sem import cfa_model, fit_cfa, measurement_invariance, model_description
+from monitor.instrument import cfa_model
+from monitor.sem import fit_cfa, measurement_invariance, model_description
 
 from .conftest import DATA, EXPECTED
 

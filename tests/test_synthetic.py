@@ -109,12 +109,10 @@ def test_bad_simulation_arguments(tmp_path):
 
 @pytest.mark.slow
 def test_national_dataset_time_and_memory(tmp_path):
-    """42 regions, 20,000 respondents per wave, 5 waves: well under a minute and 1 GB."""
+    """42 regions, 20,000 respondents per wave, 5 waves, within 1 GB (its time is measured in benchmarks/)."""
     import subprocess
     import sys
-    import time
 
-    start = time.perf_counter()
     # The child reports its own peak resident memory. Neither RUSAGE_CHILDREN (the largest child this
     # test process ever had) nor the child's ru_maxrss (which starts at the forking pytest process's
     # size) measures it: the child resets its high-water mark (Linux clear_refs 5) and reads VmHWM.
@@ -122,9 +120,9 @@ def test_national_dataset_time_and_memory(tmp_path):
             "from monitor.synthetic import simulate, write_simulation;"
             f"write_simulation(simulate(regions=42, respondents=20000, waves=5, seed=1), r'{tmp_path / 'n.csv'}');"
             "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))")
-    child = subprocess.run([sys.executable, "-c", code], check=True, timeout=120, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
+    child = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     peak_mb = int(child.stdout.split()[-1]) / 1024
-    assert len(pd.read_csv(tmp_path / "n.csv", usecols=["wave"])) == 100_000
+    written = pd.read_csv(tmp_path / "n.csv", usecols=["wave", "region"])
+    assert written["wave"].value_counts().tolist() == [20_000] * 5
+    assert written["region"].nunique() == 42
     assert peak_mb < 1024, f"peak memory {peak_mb:.0f} MB"
-    assert elapsed < 120  # a generous guard; the real figure is measured in benchmarks/

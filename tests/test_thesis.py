@@ -18,8 +18,8 @@ FACTORS = list(RESULT_PATHS)
 
 def test_notebook_parameters_are_documented():
     params = papermill.inspect_notebook(str(NOTEBOOKS_DIR / "collaboration_factors.ipynb"))
-    assert list(params) == ["data_path", "instrument_path", "waves", "n_factors", "rotation", "correlation", "outcome",
-                            "grouping", "output_dir", "language", "n_boot", "seed"]
+    assert list(params) == ["data_path", "mapping_path", "instrument_path", "waves", "n_factors", "rotation",
+                            "correlation", "outcome", "grouping", "output_dir", "language", "n_boot", "seed"]
     assert params["language"]["default"] == '"en"'
 
 
@@ -115,3 +115,83 @@ def test_figures_saved_for_a_thesis(tmp_path):
     ax.plot([1, 2], [3, 4])
     paths = thesis.save_figure(fig, "demo", tmp_path)
     assert [p.suffix for p in paths] == [".png", ".svg"] and all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_thesis_tables_are_apa_in_the_chosen_language(recovery, tmp_path, monkeypatch):
+    import dataclasses
+
+    td, _truth = recovery
+    td = dataclasses.replace(td, language="nl")
+    regression, summary, mediation, indirect = thesis.explanatory_models(td, n_boot=50)
+    tables = {}
+    thesis.show_table(td, tables, "sample_type_wave", thesis.sample_tables(td)["sample_type_wave"])
+    md = thesis.show_table(td, tables, "regression", regression, n=summary["n"], clusters=summary["clusters"],
+                           r2=summary["r2"])
+    assert md.startswith("**Tabel 2**\n\n*Gestandaardiseerde regressie van de ervaren transformatieresultaten op de "
+                         "samenwerkingsfactoren*")
+    assert "| Factor " in md and "95%\\-BI onder" in md and "p_value" not in md and "ci_low" not in md
+    row = next(line for line in md.splitlines() if line.startswith("| Reflectief proces"))
+    beta = regression.loc["Reflectief proces", "beta"]
+    assert f"{beta:.2f}".replace(".", ",") in row and "&lt; ,001" in row  # p = 0 in 8,000 answers
+    assert f"*Noot.* Kleinste\\-kwadratenregressie op z\\-scores; n = {summary['n'] // 1000}\\.{summary['n'] % 1000:03d};" in md
+    perspectives, note = thesis.perspectives(td, None)
+    md = thesis.show_table(td, tables, "perspectives", perspectives, first="gemeente", second="zorgaanbieder",
+                           note=note)
+    assert "*Gemeente en zorgaanbieder vergeleken*" in md and "M Gemeente |" in md
+    assert f"minder dan {thesis.MIN_GROUP_SIZE} antwoorden" in md
+    monkeypatch.chdir(tmp_path)
+    message = thesis.export_tables(td, tables, tmp_path / "uit")
+    assert "`uit`" in message and str(tmp_path) not in message and "perspectives" in message  # 10 columns: wide
+    tex = (tmp_path / "uit" / "regression.tex").read_text(encoding="utf-8")
+    assert "\\caption{Gestandaardiseerde regressie van de ervaren transformatieresultaten" in tex
+    assert "\\toprule" in tex and "\\textless{} ,001" in tex and "\\begin{table}" in tex
+    assert "\\begin{longtable}" in (tmp_path / "uit" / "perspectives.tex").read_text(encoding="utf-8")
+    assert (tmp_path / "uit" / "sample_type_wave.md").read_text(encoding="utf-8").startswith("**Tabel 1**")
+
+
+def test_correlation_note_states_the_marks_the_code_applies(recovery):
+    td, _truth = recovery
+    md = thesis.show_table(td, {}, "correlations", thesis.correlations(td))
+    marks = ", ".join(f"{mark} p < {str(level).lstrip('0')}" for level, mark in reversed(modelling.STAR_LEVELS))
+    from monitor.present import escape_markdown
+
+    assert escape_markdown(marks) in md
+    assert modelling.stars(0.0009) == "***" and modelling.stars(0.04) == "*" and modelling.stars(0.06) == ""
+
+
+@pytest.fixture(scope="module")
+def rendered_nl(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("thesis_nl")
+    out = folder / "thesis.ipynb"
+    papermill.execute_notebook(str(NOTEBOOKS_DIR / "collaboration_factors.ipynb"), str(out),
+                               kernel_name="samenwerkingsmonitor", progress_bar=False, cwd=str(folder),
+                               parameters={"language": "nl", "n_boot": 50, "output_dir": str(folder / "tabellen")})
+    import nbformat
+
+    return folder, nbformat.read(out, as_version=4)
+
+
+def test_notebook_in_dutch_shows_apa_tables_relative_paths_and_references(rendered_nl):
+    folder, nb = rendered_nl
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    texts = ["".join(o.get("data", {}).get("text/markdown", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+             + "".join(o.get("text", "")) for o in outputs]
+    shown = "\n".join(texts)
+    assert not any(o.get("output_type") == "error" for o in outputs)
+    assert "pandas" not in shown and "rows x" not in shown and "DataFrame" not in shown  # no raw frames
+    assert "NaN" not in shown and "True" not in shown and "p_value" not in shown
+    assert str(folder) not in shown and "/work/" not in shown  # no server paths
+    assert "**Tabel 1**" in shown and "*Noot.*" in shown and "&lt; ,001" in shown
+    assert "Tabellen geschreven naar `tabellen`" in shown
+    assert "## Literatuur" in shown and "Mejres, R\\., van Erve" in shown and "Rosseel, Y\\." in shown
+    written = sorted(p.name for p in (folder / "tabellen").glob("*.tex"))
+    assert len(written) == 14 and "correlations.tex" in written
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None,
+                    reason="pdflatex not on PATH (TeX is not a CI requirement)")
+def test_every_exported_thesis_table_compiles(rendered_nl, tmp_path):
+    from .test_tables import compile_tex
+
+    folder, _nb = rendered_nl
+    compile_tex(sorted((folder / "tabellen").glob("*.tex")), tmp_path)

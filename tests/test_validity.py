@@ -21,10 +21,13 @@ def vd():
 
 def test_notebook_parameters_are_documented():
     params = papermill.inspect_notebook(str(NOTEBOOKS_DIR / "validity.ipynb"))
-    assert list(params) == ["data_path", "instrument_path", "module", "wave", "correlation", "n_factors", "method",
-                            "rotation", "invariance_group", "language", "output_dir"]
+    assert list(params) == ["data_path", "scales", "mapping_path", "instrument_path", "module", "wave", "correlation",
+                            "n_factors", "method", "rotation", "invariance_group", "language", "output_dir"]
     assert params["correlation"]["default"] == '"polychoric"'
-    assert params["n_factors"]["default"] == '"auto"'
+    assert params["n_factors"]["default"] == "None"  # one factor per scale
+    assert params["invariance_group"]["default"] == "None"  # no domain column assumed
+    assert params["language"]["default"] == '"en"'
+    assert all(p["help"] for p in params.values()), "every parameter carries its comment"
 
 
 def test_prepare_keys_items_and_picks_the_latest_wave(vd, instrument):
@@ -81,3 +84,61 @@ def test_a_module_missing_from_the_data_is_named(tmp_path, instrument):
     frame[instrument.background_ids + instrument.module("vertrouwen").item_ids].to_csv(path, index=False)
     with pytest.raises(ValueError, match="no answers to module 'samenwerking'"):
         validity.prepare(path, module="samenwerking")
+
+
+def test_thresholds_in_prose_come_from_the_constants(monkeypatch):
+    assert "0.40" in validity.criteria("efa", "en") and "0,30" in validity.criteria("efa", "nl")
+    monkeypatch.setattr(validity, "PRIMARY_CUT", 0.35)
+    monkeypatch.setattr(validity, "CHEN_CFI_DROP", 0.02)
+    assert "below 0.35" in validity.criteria("efa", "en")
+    assert "at most 0.020" in validity.criteria("invariance", "en")
+    assert "CFI ≥ 0.95" in validity.criteria("cfa", "en")
+    # The notebook's Markdown cells state no cut-off of their own.
+    import json
+    import re
+
+    cells = json.loads((NOTEBOOKS_DIR / "validity.ipynb").read_text())["cells"]
+    prose = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert not re.search(r"(?<![\w.])0?\.\d{2,3}\b|≥|≤", prose)
+
+
+def test_tables_are_shown_apa_style(vd):
+    table = pd.DataFrame({"alpha": [0.81234, np.nan], "p_value": [0.0001, 0.0312], "acceptable": [True, False],
+                          "n": [1200, 3]}, index=["a*b", "c"])
+    validity.FORMATS["_test"] = (2, ("alpha",), ("p_value",))
+    try:
+        en = validity.show(table, "_test", "en").data
+        nl = validity.show(table, "_test", "nl").data
+    finally:
+        del validity.FORMATS["_test"]
+    assert "\\.81" in en and "< \\.001" in en.replace("&lt;", "<") and "\\.031" in en and "1,200" in en
+    assert "yes" in en and "no" in en and "True" not in en and "nan" not in en.lower()
+    assert "a\\*b" in en, "labels from data are escaped"
+    assert "| α " in en and "| p " in en and "acceptable" in en and "acceptabel" in nl  # headings in the language
+    assert ",81" in nl and "ja" in nl and "nee" in nl and "1\\.200" in nl
+
+
+def test_export_reports_relative_paths(vd, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rel, _, _ = validity.reliability_tables(vd)
+    written = validity.export_tables({"reliability": rel}, tmp_path / "out", "nl")
+    assert written.loc["reliability", "csv"] == "out/reliability.csv"
+    assert "Betrouwbaarheid per schaal" in (tmp_path / "out" / "reliability.md").read_text()
+
+
+def test_p_values_in_sentences():
+    assert validity.format_p(0.0004) == "< .001" and validity.format_p(0.1812) == "= .181"
+    assert validity.format_p(0.1812, "nl") == "= ,181"
+
+
+def test_mapping_path_reaches_the_loader(monkeypatch, tmp_path):
+    seen = {}
+
+    def loader(path, instrument=None, mapping=None):
+        seen["mapping"] = mapping
+        raise ValueError("stop here")
+
+    monkeypatch.setattr(validity, "load_responses", loader)
+    with pytest.raises(ValueError, match="stop here"):
+        validity.prepare(tmp_path / "export.csv", mapping_path=tmp_path / "mapping.yaml")
+    assert seen["mapping"] == tmp_path / "mapping.yaml"

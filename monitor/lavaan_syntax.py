@@ -1,0 +1,270 @@
+"""A parser for lavaan model syntax, giving lavaan's parameter table.
+
+Supported (as ``lavaan::lavaanify`` with the defaults of ``cfa()``/``sem()``):
+
+- ``f =~ x1 + x2``: factor loadings (the first fixed to 1 unless given ``NA*``),
+- ``y ~ x1 + f``: regressions, ``x ~~ y``: (residual) variances and covariances,
+  ``x ~ 1``: intercepts, ``x | t1``: thresholds (added automatically for ordered items),
+- modifiers ``0.5*x`` (fixed value), ``NA*x`` (free), ``a*x`` (label: the same label is the
+  same parameter), ``start(0.5)*x`` (start value only), and ``c(...)*x`` with one entry per group,
+- second-order factors (``g =~ f1 + f2``), comments (``#``, ``!``) and ``;`` as line break.
+
+Defaults added as lavaan's ``auto.*`` options for ``cfa``/``sem``: residual variances of the
+observed and latent variables, covariances among exogenous latent variables, thresholds of
+ordered items, intercepts and latent means (fixed to 0) when a mean structure is modelled.
+
+References
+----------
+Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. Journal of
+Statistical Software 48(2). The model syntax: https://lavaan.ugent.be/tutorial/syntax1.html
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["ModelSyntaxError", "Parameter", "parse_model", "parameter_table"]
+
+_OPERATORS = ("=~", "~*~", "~~", "~", "|", "==", "<", ">", ":=")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_NAME = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
+
+
+class ModelSyntaxError(ValueError):
+    """The model text is not valid (supported) lavaan syntax."""
+
+
+@dataclass
+class Parameter:
+    """One row of the parameter table (lavaan's ``parTable``)."""
+
+    lhs: str
+    op: str
+    rhs: str
+    group: int = 1
+    free: bool = True
+    value: float | None = None  # the fixed value, or None when free
+    label: str = ""
+    start: float | None = None
+    user: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def _split_terms(rhs: str) -> list[str]:
+    """Split ``a*x1 + c(1, NA)*x2`` at the top-level '+' signs."""
+    terms, depth, current = [], 0, ""
+    for char in rhs:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        exponent = re.search(r"(^|[*\s(])[+-]?(\d+\.?\d*|\.\d+)[eE]$", current)  # 1e+3*x: not a split
+        if char == "+" and depth == 0 and current.strip() and not exponent and not current.rstrip().endswith("*"):
+            terms.append(current.strip())
+            current = ""
+        else:
+            current += char
+    if current.strip():
+        terms.append(current.strip())
+    return terms
+
+
+def _modifier(text: str, line: str) -> list[tuple]:
+    """One modifier (``0.5``, ``NA``, ``a``, ``start(1)``, ``c(...)``) as a list of
+    (kind, value) per group (a single entry applies to every group)."""
+    text = text.strip()
+    if text.startswith("c(") and text.endswith(")"):
+        return [_modifier(part, line)[0] for part in text[2:-1].split(",")]
+    if text.startswith("start(") and text.endswith(")"):
+        return [("start", _number(text[6:-1], line))]
+    if text in ("NA", "na"):
+        return [("free", None)]
+    if _NUMBER.match(text):
+        return [("fixed", float(text))]
+    if _NAME.match(text):
+        return [("label", text)]
+    raise ModelSyntaxError(f"model syntax: cannot read the modifier '{text}' in: {line}")
+
+
+def _number(text: str, line: str) -> float:
+    if not _NUMBER.match(text.strip()):
+        raise ModelSyntaxError(f"model syntax: '{text}' is not a number in: {line}")
+    return float(text)
+
+
+def parse_model(model: str) -> list[dict]:
+    """The model text as a list of user statements: ``{lhs, op, rhs, modifiers}``.
+
+    Raises
+    ------
+    ModelSyntaxError
+        A one-line message naming the statement that cannot be read.
+    """
+    if not isinstance(model, str) or not model.strip():
+        raise ModelSyntaxError("model syntax: the model is empty")
+    statements = []
+    for raw in re.split(r"[\n;]", model):
+        line = re.split(r"[#!]", raw, maxsplit=1)[0].strip()
+        if not line:
+            continue
+        for op in _OPERATORS:
+            if op in line:
+                break
+        else:
+            raise ModelSyntaxError(f"model syntax: no operator (=~, ~, ~~) in: {line}")
+        if op in ("==", "<", ">", ":="):
+            raise ModelSyntaxError(f"model syntax: the operator '{op}' is not supported: {line}")
+        lhs, rhs = (part.strip() for part in line.split(op, 1))
+        if not rhs or rhs.endswith("+") or rhs.startswith("+") or re.search(r"\+\s*\+", rhs):
+            raise ModelSyntaxError(f"model syntax: a term is missing in: {line}")
+        if not _NAME.match(lhs):
+            raise ModelSyntaxError(f"model syntax: '{lhs}' is not a variable name in: {line}")
+        for term in _split_terms(rhs):
+            parts = [p.strip() for p in _split_star(term)]
+            name = parts[-1]
+            if op == "~" and name == "1":
+                statements.append({"lhs": lhs, "op": "~1", "rhs": "", "modifiers": [_modifier(m, line) for m in parts[:-1]]})
+                continue
+            if not (_NAME.match(name) or (op == "|" and re.match(r"^t\d+$", name))):
+                raise ModelSyntaxError(f"model syntax: '{name}' is not a variable name in: {line}")
+            if name == lhs and op in ("=~", "~"):
+                raise ModelSyntaxError(f"model syntax: '{name}' cannot {'measure' if op == '=~' else 'predict'} itself: {line}")
+            statements.append({"lhs": lhs, "op": op, "rhs": name, "modifiers": [_modifier(m, line) for m in parts[:-1]]})
+    if not statements:
+        raise ModelSyntaxError("model syntax: the model is empty")
+    merged: dict[tuple, dict] = {}
+    for statement in statements:  # `f =~ NA*x + a*x` is one parameter with both modifiers, as in lavaan
+        key = (statement["lhs"], statement["op"], statement["rhs"])
+        if key in merged:
+            merged[key]["modifiers"].extend(statement["modifiers"])
+        else:
+            merged[key] = statement
+    return list(merged.values())
+
+
+def _split_star(term: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in term:
+        depth += (char == "(") - (char == ")")
+        if char == "*" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return parts
+
+
+def _apply(row: Parameter, modifiers: list[list[tuple]], group: int) -> None:
+    for modifier in modifiers:
+        kind, value = modifier[group - 1] if len(modifier) > 1 else modifier[0]
+        if kind == "fixed":
+            row.free, row.value = False, value
+        elif kind == "free":
+            row.free, row.value = True, None
+        elif kind == "label":
+            row.label = value
+        elif kind == "start":
+            row.start = value
+
+
+def parameter_table(model: str, observed: list[str], ordered: list[str] = (), groups: int = 1,
+                    meanstructure: bool = False, std_lv: bool = False) -> tuple[list[Parameter], dict]:
+    """lavaan's parameter table for ``model`` (``cfa``/``sem`` defaults).
+
+    Parameters
+    ----------
+    model : str
+        lavaan model syntax.
+    observed : list of str
+        The data's column names; names in the model that are neither these nor a factor
+        are an error.
+    ordered : list of str
+        Observed variables treated as ordinal (thresholds, delta parameterization).
+    groups : int
+        Number of groups; the table holds one block per group.
+    meanstructure : bool
+        Add intercepts (free) and latent means (fixed to 0).
+    std_lv : bool
+        Identify factors by unit variances instead of a first loading of 1.
+
+    Returns
+    -------
+    list of Parameter, dict
+        The rows, and the variable roles: ``latent`` (in order of definition), ``observed``
+        (in order of appearance, as lavaan), ``ordered`` and ``exogenous_observed``.
+    """
+    statements = parse_model(model)
+    latent = list(dict.fromkeys(s["lhs"] for s in statements if s["op"] == "=~"))
+    names_in_model = []
+    for s in statements:
+        for name in (s["lhs"], s["rhs"]):
+            if name and name not in latent and name not in names_in_model and not re.match(r"^t\d+$", name):
+                names_in_model.append(name)
+    # lavaan's order of observed variables: indicators first (in order), then the rest.
+    indicators = [s["rhs"] for s in statements if s["op"] == "=~" and s["rhs"] not in latent]
+    ov = list(dict.fromkeys(indicators + names_in_model))
+    missing = [name for name in ov if name not in observed]
+    if missing:
+        raise ModelSyntaxError(f"model syntax: variable(s) not in the data: {', '.join(missing[:5])}")
+    ordered = [name for name in ov if name in set(ordered)]
+    # Exogenous observed variables: predictors only (never dependent, never an indicator).
+    dependent = {s["lhs"] for s in statements if s["op"] == "~"} | set(indicators)
+    exo_ov = [name for name in ov if name not in dependent and any(
+        s["op"] == "~" and s["rhs"] == name for s in statements)]
+    endo_lv = {s["lhs"] for s in statements if s["op"] == "~" and s["lhs"] in latent} | {
+        s["rhs"] for s in statements if s["op"] == "=~" and s["rhs"] in latent}
+    exo_lv = [f for f in latent if f not in endo_lv]
+
+    rows: list[Parameter] = []
+    for g in range(1, groups + 1):
+        block: list[Parameter] = []
+        seen_first: set[str] = set()
+        for s in statements:
+            row = Parameter(s["lhs"], s["op"], s["rhs"], group=g)
+            if s["op"] == "=~" and s["lhs"] not in seen_first:
+                seen_first.add(s["lhs"])
+                if not std_lv:
+                    row.free, row.value = False, 1.0
+            _apply(row, s["modifiers"], g)
+            block.append(row)
+        have = {(r.lhs, r.op, r.rhs) for r in block}
+        have |= {(r.rhs, r.op, r.lhs) for r in block if r.op == "~~"}
+
+        def add(lhs, op, rhs, free=True, value=None, _have=have, _block=block, _g=g):
+            if (lhs, op, rhs) not in _have:
+                _block.append(Parameter(lhs, op, rhs, group=_g, free=free, value=value, user=False))
+                _have.add((lhs, op, rhs))
+
+        for name in ov:
+            if name in exo_ov:
+                continue
+            if name in ordered:
+                add(name, "~~", name, free=False, value=1.0)  # delta parameterization: not free
+            else:
+                add(name, "~~", name)
+        for f in latent:
+            add(f, "~~", f, free=not std_lv, value=1.0 if std_lv else None)
+        for i, f1 in enumerate(exo_lv):
+            for f2 in exo_lv[i + 1:]:
+                add(f1, "~~", f2)
+        for i, x1 in enumerate(exo_ov):  # fixed.x: exogenous observed (co)variances at sample values
+            for x2 in exo_ov[i:]:
+                add(x1, "~~", x2, free=False)
+        if meanstructure or ordered:
+            for name in ov:
+                if name in ordered:
+                    add(name, "~1", "", free=False, value=0.0)
+                elif name in exo_ov:
+                    add(name, "~1", "", free=False)
+                else:
+                    add(name, "~1", "")
+            for f in latent:
+                add(f, "~1", "", free=False, value=0.0)
+        rows.extend(block)
+    for row in rows:  # lavaan's fixed.x: these take the sample values
+        if not row.user and row.op in ("~~", "~1") and row.lhs in exo_ov and (row.rhs in exo_ov or row.op == "~1"):
+            row.extra["fixed_x"] = True
+    roles = {"latent": latent, "observed": ov, "ordered": ordered, "exogenous_observed": exo_ov}
+    return rows, roles
