@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas only in annotations: a report's kernel draws without it
+    import pandas as pd
 
 __all__ = ["despine", "diverging_bars", "scree_plot", "loadings_heatmap", "fit_margins", "LIKERT_COLOURS"]
 
@@ -18,24 +22,27 @@ def despine(ax, left: bool = False) -> None:
         ax.spines[side].set_visible(False)
 
 
-def diverging_bars(shares: pd.DataFrame, labels: list[str], title: str = "", ax=None):
+def diverging_bars(shares: pd.DataFrame | np.ndarray, labels: list[str], title: str = "", ax=None,
+                   items: list[str] | None = None):
     """Diverging stacked bars of answer shares per item, centred on the neutral category.
 
     ``shares`` has one row per item and one column per answer category (shares summing to 1,
-    missing excluded), in scale order; ``labels`` names the categories for the legend.
+    missing excluded), in scale order; ``labels`` names the categories for the legend; ``items``
+    names the rows (default: the DataFrame's index).
     """
-    k = shares.shape[1]
+    items = list(shares.index) if items is None else items
+    values = np.asarray(shares, dtype=float) * 100
+    k = values.shape[1]
     middle = k // 2
-    ax = ax or plt.subplots(figsize=(9, 0.35 * len(shares) + 1.5))[1]
-    values = shares.to_numpy() * 100
+    ax = ax or plt.subplots(figsize=(9, 0.35 * len(values) + 1.5))[1]
     left = -(values[:, :middle].sum(axis=1) + values[:, middle] / 2)
-    y = np.arange(len(shares))[::-1]
+    y = np.arange(len(values))[::-1]
     for c in range(k):
         ax.barh(y, values[:, c], left=left, color=LIKERT_COLOURS[c] if k == 5 else None,
                 label=labels[c], edgecolor="white", linewidth=0.5)
         left = left + values[:, c]
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, shares.index)
+    ax.set_yticks(y, items)
     ax.set_xlabel("%")
     ax.set_xlim(-100, 100)
     ax.xaxis.set_major_formatter(lambda v, _pos: f"{abs(v):.0f}")

@@ -485,23 +485,21 @@ class View:
         return fig
 
     def _figure_items(self, data: dict):
-        import pandas as pd
+        import textwrap
 
         bars = data["bars"]
         if not bars:
             return None
-        import textwrap
 
         texts = ["\n".join(textwrap.wrap(self.label(Label("item", b["item"])), 48, max_lines=3, placeholder=" …"))
                  for b in bars]
         # Coloured by favourability: a reversed item's answers run from favourable to unfavourable.
-        shares = pd.DataFrame([b["shares"][::-1] if b.get("reversed") else b["shares"] for b in bars],
-                              index=[escape_mathtext(t) for t in texts])
+        shares = np.array([b["shares"][::-1] if b.get("reversed") else b["shares"] for b in bars], dtype=float)
         scale = self.report.labels.get("scale", {})
         names = [escape_mathtext((scale.get(str(v)) or {}).get(self.language, str(v))) for v in data["values"]]
         lines = sum(t.count("\n") + 1 for t in texts)
         fig, ax = plt.subplots(figsize=(10, 0.22 * lines + 0.12 * len(texts) + 1.8))
-        plotting.diverging_bars(shares, names, ax=ax)
+        plotting.diverging_bars(shares, names, ax=ax, items=[escape_mathtext(t) for t in texts])
         ax.tick_params(axis="y", labelsize="small")
         ax.set_xlabel(f"← {self.t('unfavourable')} (%)   |   {self.t('favourable')} (%) →")
         plotting.fit_margins(fig, [t.split("\n")[0] for t in texts], bottom=1.2 / fig.get_size_inches()[1])

@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from .config import DATA_DIR
 
-if TYPE_CHECKING:  # the statistics are imported where they are used: a kernel that only shows a
-    from .prepare import Prepared, RegionData  # report (unpickled) never loads them
+if TYPE_CHECKING:  # pandas and the statistics are imported where they are used: a kernel that only
+    import pandas as pd  # shows a report (unpickled) never loads them
+
+    from .prepare import Prepared, RegionData
 
 __all__ = ["Label", "Column", "Table", "Sentence", "Figure", "Cell", "Section", "RegionReport", "Hider",
            "region_report", "wave_reports", "report_json", "band", "position", "effect_size", "trend_label", "SCHEMA",
@@ -205,6 +206,8 @@ def _base(data: RegionData) -> dict:
 def _aggregate(data: RegionData, rows: pd.DataFrame, by: list[str], measures: list[str], cells: _Cells,
                group: dict, n_shown: bool = True) -> pd.DataFrame:
     """``aggregate`` with the wave-wide hidden cells applied and every figure recorded."""
+    import pandas as pd
+
     from .scoring import aggregate
 
     table = aggregate(rows, by=by, measures=measures, min_group_size=data.min_group_size) if len(rows) else \
@@ -236,7 +239,7 @@ def _plain(value):
 # -- small helpers kept from the first build -----------------------------------------------
 def band(mean: float | None) -> str:
     """Heuristic band of a mean on the 1-5 scale: ``strong`` / ``attention`` / ``concern``."""
-    if mean is None or pd.isna(mean):
+    if _num(mean) is None:
         return "suppressed"
     return "strong" if mean >= STRONG_FROM else "attention" if mean >= CONCERN_BELOW else "concern"
 
@@ -339,8 +342,8 @@ def summary(data: RegionData, hider: Hider) -> Section:
     rows, profile = [], []
     for _, row in mine.iterrows():
         m = row["measure"]
-        b_mean = float(bench.loc[m, "mean"]) if m in bench.index and pd.notna(bench.loc[m, "mean"]) else None
-        b_n = int(bench.loc[m, "n"]) if m in bench.index and pd.notna(bench.loc[m, "n"]) else None
+        b_mean = _num(bench.loc[m, "mean"]) if m in bench.index else None
+        b_n = None if m not in bench.index or _num(bench.loc[m, "n"]) is None else int(bench.loc[m, "n"])
         cells.add({"wave": data.wave}, m, b_n, b_mean, primary=b_mean is None)
         mean = _num(row["mean"])
         where = position(mean, _num(row["ci_low"]), _num(row["ci_high"]), b_mean)
@@ -412,7 +415,7 @@ def trends(data: RegionData, hider: Hider) -> Section:
             points.append({"wave": w, "mean": mean, "ci_low": _num(r.get("ci_low")), "ci_high": _num(r.get("ci_high"))})
         lab = labels.get(m)
         row += [Label("text", f"trend_{lab[0]}") if lab else Label("text", "dash"),
-                _num(lab[1]) if lab else None, [_num(lab[2]), _num(lab[3])] if lab and pd.notna(lab[1]) else None]
+                _num(lab[1]) if lab else None, [_num(lab[2]), _num(lab[3])] if lab and _num(lab[1]) is not None else None]
         if since:
             row.append(Label("text", f"trend_{since[m][0]}"))
         rows.append(row)
