@@ -116,28 +116,33 @@ def _measures(instrument: Instrument, scores: pd.DataFrame) -> list[str]:
     return [c for c in index + themes if c in scores]
 
 
-def _deidentify(frame: pd.DataFrame, instrument: Instrument, waves: list[int] | None) -> pd.DataFrame:
-    """Scrub the open answers of the reported waves once; drop the others (never shown)."""
-    from .privacy import scrub_texts
+def _deidentify(frame: pd.DataFrame, instrument: Instrument, waves: list[int] | None,
+                isolated: bool = False) -> pd.DataFrame:
+    """Scrub the open answers of the reported waves once; drop the others (never shown).
+
+    ``isolated``: scrub in a short-lived child process (:func:`monitor.privacy.scrub_texts_isolated`),
+    so that this process never holds the de-identifier's lookups (some 500 MB).
+    """
+    from .privacy import scrub_texts, scrub_texts_isolated
 
     questions = [q for q in instrument.open_question_ids if q in frame]
     if not questions:
         return frame
     frame = frame.copy()
     shown = frame["wave"].isin(waves) if waves is not None else pd.Series(True, index=frame.index)
-    for question in questions:
-        column = frame[question].where(shown)
-        present = column.dropna().astype(str)
-        unique = pd.unique(present.to_numpy())
-        scrubbed = dict(zip(unique, scrub_texts(list(unique)), strict=True))
-        frame[question] = present.map(scrubbed).reindex(frame.index).astype("string")
+    present = {q: frame[q].where(shown).dropna().astype(str) for q in questions}
+    unique = list(dict.fromkeys(t for column in present.values() for t in pd.unique(column.to_numpy())))
+    scrubbed = dict(zip(unique, (scrub_texts_isolated if isolated else scrub_texts)(unique), strict=True))
+    for question, column in present.items():
+        frame[question] = column.map(scrubbed).reindex(frame.index).astype("string")
     return frame
 
 
 def prepare(data_path: str | Path | None = None, instrument: Instrument | str | Path | None = None,
             min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
             min_comment_group_size: int = DEFAULT_MIN_COMMENT_GROUP_SIZE,
-            waves: list[int] | str | None = None, frame: pd.DataFrame | None = None, mapping=None) -> Prepared:
+            waves: list[int] | str | None = None, frame: pd.DataFrame | None = None, mapping=None,
+            isolate_deidentification: bool = False) -> Prepared:
     """Load, validate, score and de-identify a dataset once, with the all-regions aggregates.
 
     Parameters
@@ -197,7 +202,7 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
                                      "delta_cfi": float(table.loc["scalar", "delta_cfi"])}
         except (ValueError, np.linalg.LinAlgError):
             invariance[int(wave)] = None
-    frame = _deidentify(frame, instrument, waves)
+    frame = _deidentify(frame, instrument, waves, isolated=isolate_deidentification)
     meta = {"source": source.name, "sha256": frame.attrs.get("sha256", ""), "version": __version__,
             "instrument_version": instrument.version, "seed": _simulation_seed(source)}
     return Prepared(instrument=instrument, frame=frame, scores=scores, benchmark=benchmark, reliability=reliability,

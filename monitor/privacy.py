@@ -86,7 +86,7 @@ import docdeid as dd
 import regex
 
 __all__ = ["PLACEHOLDERS", "MAX_CHARS", "TITLES", "NOT_NAMES", "scrub_text", "scrub_texts", "prepare_deidentifier",
-           "release_deidentifier",
+           "release_deidentifier", "scrub_texts_isolated",
            "cache_dir", "IbanAnnotator", "OrganisationGuard", "PlaceNameFilter", "TokenRegexAnnotator"]
 
 #: Dutch placeholder per kind of personal detail. Kinds marked "off" are detected by DEDUCE but switched off
@@ -748,6 +748,25 @@ def scrub_texts(answers: Iterable[str], workers: int = 1) -> list[str]:
     done = {text: PLACEHOLDERS["answer"] if any(p is None for p in parts) else "".join(parts)
             for text, parts in zip(distinct, joined, strict=True)}
     return [done[t] for t in cleaned]
+
+
+def scrub_texts_isolated(answers: Iterable[str]) -> list[str]:
+    """:func:`scrub_texts` in a short-lived child process (spawned, so it starts small and shares
+    nothing): the de-identifier's lookups (some 500 MB) live and die with the child, and the caller
+    never holds them. ``monitor render`` scrubs this way, before its notebooks' kernels start.
+    Costs an interpreter start (about a second) on top of the scrub.
+
+    >>> scrub_texts_isolated(["Bel Jan de Vries op 06-12345678", "Prima."])
+    ['Bel [naam] op [telefoonnummer]', 'Prima.']
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    answers = list(answers)
+    if not answers:
+        return []
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+        return child.submit(scrub_texts, answers).result()
 
 
 def main(argv: list[str] | None = None) -> int:

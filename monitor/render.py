@@ -407,7 +407,8 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
         from .kernel import ensure_kernel  # [mapping/kernel, issue 10] the project kernel on any install route
 
         prepared = prepare(data_path, instrument_path, min_group_size, min_comment_group_size,
-                           waves="latest" if wave is None else [int(wave)], mapping=mapping_path)
+                           waves="latest" if wave is None else [int(wave)], mapping=mapping_path,
+                           isolate_deidentification=True)  # the de-identifier's 500 MB never enter this process
         wave = prepared.waves[-1] if wave is None else int(wave)
         if wave not in prepared.waves:
             raise ValueError(f"wave {wave} is not in the data; it holds {', '.join(map(str, prepared.waves))}")

@@ -338,3 +338,13 @@ if __name__ == "__main__":  # python tests/test_privacy.py: the corpus figures, 
         print(f"missed {kind}: {text!r} in {out!r}")
     for span, text in result["false_positives"]:
         print(f"false positive: {span!r} in {text!r}")
+
+
+def test_isolated_scrub_gives_the_same_text_and_keeps_the_lookups_out_of_this_process(corpus, scrubbed_corpus,
+                                                                                      monkeypatch):
+    """``monitor render`` scrubs in a child process so that its own memory never holds DEDUCE's lookups."""
+    monkeypatch.setattr(privacy, "_DEIDENTIFIER", None)
+    texts = [entry["text"] for entry in corpus]
+    assert privacy.scrub_texts_isolated(texts) == scrubbed_corpus
+    assert privacy._DEIDENTIFIER is None  # this process built no de-identifier
+    assert privacy.scrub_texts_isolated([]) == []
