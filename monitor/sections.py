@@ -631,10 +631,11 @@ def key_messages(data: RegionData, summary_section: Section, trend_section: Sect
             sentences.append(Sentence("km_stable", {"prev": prev}))
     sentences += [s for s in gap_section.sentences if s.key.startswith("gap_") and s.key != "gap_none"][:1]
     flagged = flags_section.figures[0].data["rows"] if flags_section.figures else []
-    with_ideas = [r for r in flagged if r["interventions"]]
+    index_id = index["measure"] if index else None  # the index is the first message's; here the themes
+    with_ideas = [r for r in flagged if r["interventions"] and r["measure"] != index_id]
     if with_ideas:
         sentences.append(Sentence("km_flags", {"n": len(with_ideas), "themes": [_m(r["measure"]) for r in with_ideas]}))
-    elif not flagged:
+    elif not any(r["measure"] != index_id for r in flagged):
         sentences.append(Sentence("km_flags_none", {}))
     return Section("key_messages", sentences=sentences)
 

@@ -335,3 +335,19 @@ def test_cell_as_dict_is_asdict(prepared):
     cells = region_report(prepared.region(prepared.regions[0])).cells
     assert len(cells) > 100 and any(c.hidden for c in cells)
     assert [c.as_dict() for c in cells] == [asdict(c) for c in cells]
+
+
+def test_key_messages_name_themes_not_the_index_among_flagged_themes(prepared):
+    for region in prepared.regions:
+        rep = region_report(prepared.region(region))
+        if rep.small:
+            continue
+        index_id = rep.section("summary").figures[0].data["rows"][0]["measure"]
+        flagged = [r["measure"] for r in rep.section("flags").figures[0].data["rows"]
+                   if r["interventions"] and r["measure"] != index_id]
+        message = [m for m in rep.section("key_messages").sentences if m.key in ("km_flags", "km_flags_none")]
+        if flagged:
+            assert message[0].values["n"] == len(flagged)
+            assert [label.id for label in message[0].values["themes"]] == flagged
+        else:
+            assert not message or message[0].key == "km_flags_none"
