@@ -473,18 +473,24 @@ def _expat() -> expat.XMLParserType:
 
 
 def _parse_member(zf: zipfile.ZipFile, member: str, parser, name: str) -> None:
+    with _workbook_errors(name, member), zf.open(member) as handle:
+        while block := handle.read(_BLOCK):
+            parser.Parse(block, False)
+        parser.Parse(b"", True)
+
+
+@contextlib.contextmanager
+def _workbook_errors(name: str, where: str):
+    """A sheet's problem, or a broken workbook (XML, zip, I/O), as one-line :class:`DataError`."""
     try:
-        with zf.open(member) as handle:
-            while block := handle.read(_BLOCK):
-                parser.Parse(block, False)
-            parser.Parse(b"", True)
+        yield
     except _SheetProblem as exc:
         raise DataError(f"{name}: {exc}") from None
     except DataError:
         raise
     except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise DataError(f"{name}: cannot be read as an Excel workbook ({type(exc).__name__}: "
-                        f"{_shorten(str(exc), 80)} in {member})") from exc
+                        f"{_shorten(str(exc), 80)} in {where})") from exc
 
 
 def _local(tag: str) -> str:
@@ -748,22 +754,14 @@ def _xlsx_rows(book: _Workbook, strings: list[str], on_header, batch_rows, heade
         return raw.strip()  # inlineStr, str (formula result), d (ISO date)
 
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, chars
-    try:
-        with book.zip.open(book.sheet) as handle:
-            while True:
-                block = handle.read(_BLOCK)
-                parser.Parse(block, not block)
-                yield from done
-                done.clear()
-                if not block:
-                    break
-    except _SheetProblem as exc:
-        raise DataError(f"{name}: {exc}") from None
-    except DataError:
-        raise
-    except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise DataError(f"{name}: cannot be read as an Excel workbook ({type(exc).__name__}: "
-                        f"{_shorten(str(exc), 80)} in {book.sheet})") from exc
+    with _workbook_errors(name, book.sheet), book.zip.open(book.sheet) as handle:
+        while True:
+            block = handle.read(_BLOCK)
+            parser.Parse(block, not block)
+            yield from done
+            done.clear()
+            if not block:
+                break
     if header is not None:
         raise DataError(f"{name}: the file is empty (its first sheet has no cells)")
     if batch:

@@ -168,7 +168,8 @@ def check_formats(formats) -> tuple[str, ...]:
 
 def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: int, regions: list[str] | None,
               include: tuple[str, ...], language: str, data_path: str | None, out: Path,
-              instrument_path: str | None = None, formats: tuple[str, ...] = FORMATS) -> list[Job]:
+              instrument_path: str | None = None, formats: tuple[str, ...] = FORMATS,
+              mapping_path: str | None = None) -> list[Job]:
     """The notebooks to render for one wave; a region report gets its prepared sections
     through :attr:`Job.setup` (never through a saved parameter) and records the data file
     and its SHA-256, so the saved notebook re-runs with papermill as it is.
@@ -176,6 +177,7 @@ def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: 
     With ``"pdf"`` in ``formats`` a region report's kernel typesets its PDF after the last
     cell (:func:`monitor.pdf.write_notebook_pdf`, from the View the notebook showed, its
     figures drawn once). The validity and thesis notebooks are HTML only, whatever ``formats``.
+    Every notebook reads the data through the same ``instrument_path`` and ``mapping_path``.
     """
     from .report import save_report
 
@@ -212,6 +214,9 @@ def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: 
                              "min_comment_group_size": prepared.min_comment_group_size},
                             "region", region, setup=setup, finish=finish, products=products,
                             html="html" in formats))
+    for job in jobs:
+        job.parameters.setdefault("instrument_path", instrument_path)
+        job.parameters["mapping_path"] = mapping_path
     return jobs
 
 
@@ -345,14 +350,13 @@ a{{color:#1f4e79}}tbody tr:nth-child(even){{background:#f4f4f4}}
 
 
 def _release_memory() -> None:
-    """Give back what preparing the wave took: the de-identifier's lookups, freed objects, Arrow's
-    pool and (glibc) the heap's free pages, before the notebooks run beside this process."""
+    """Give back what preparing the wave took: freed objects, Arrow's pool and (glibc) the heap's
+    free pages, before the notebooks run beside this process. (The de-identifier never lives here:
+    :func:`monitor.privacy.scrub_texts_isolated`.)"""
     import ctypes
     import gc
     import sys
 
-    if "monitor.privacy" in sys.modules:
-        sys.modules["monitor.privacy"].release_deidentifier()
     gc.collect()
     if "pyarrow" in sys.modules:  # pandas' CSV reader allocates through Arrow's own pool
         sys.modules["pyarrow"].default_memory_pool().release_unused()
@@ -427,11 +431,8 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
             with claim(out):
                 planned = plan_jobs(prepared, reports, names, work, wave, regions, include, language,
                                     str(Path(data_path).resolve()) if data_path else None, out,
-                                    str(Path(instrument_path).resolve()) if instrument_path else None, formats)
-                for job in planned:  # [mapping/kernel, issue 10] every notebook gets --instrument and --mapping
-                    job.parameters.setdefault("instrument_path", str(Path(instrument_path).resolve())
-                                              if instrument_path else None)
-                    job.parameters["mapping_path"] = str(Path(mapping_path).resolve()) if mapping_path else None
+                                    str(Path(instrument_path).resolve()) if instrument_path else None, formats,
+                                    str(Path(mapping_path).resolve()) if mapping_path else None)
                 # The notebooks get everything from the prepared files: what this process keeps while
                 # they run is the sidecars (as text) and the index figures, not the data.
                 by_name = {names[r]: r for r in reports}

@@ -758,9 +758,6 @@ class _DutchCount(_Count):
     language = "nl"
 
 
-#: Compatibility name: an int formatted the Dutch way.
-_DutchInteger = _DutchCount
-
 
 def _format_number(value, spec: str, language: str) -> str:
     formatted = format(value, spec)

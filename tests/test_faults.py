@@ -26,6 +26,8 @@ import pytest
 from monitor import execution
 from monitor.execution import Interrupted, Job, WorkerPool, claim, clean_leftovers, render_one
 
+from .notebook_files import one_cell_notebook
+
 psutil = pytest.importorskip("psutil")  # installed with ipykernel/ipython, which the project kernel needs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,21 +56,13 @@ sys.exit(code)
 """
 
 
-def _notebook(path: Path, source: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "samenwerkingsmonitor", "display_name": "x", "language": "python"}
-    nbformat.write(nb, path)
-    return path
-
-
 def _job(name: str, notebook: Path, setup: str = "") -> Job:
     return Job(name, notebook, {}, "region", name, setup=setup)
 
 
 def _sleeper(folder: Path, name: str) -> Path:
     """A notebook that says it started (a marker file) and then sleeps for a minute."""
-    return _notebook(folder / f"{name}.ipynb",
+    return one_cell_notebook(folder / f"{name}.ipynb",
                      f"import pathlib, time\npathlib.Path({str(folder / f'started-{name}')!r}).touch()\ntime.sleep(60)")
 
 
@@ -182,7 +176,7 @@ def _outputs(tmp_path: Path) -> list[str]:
     pytest.param(signal.SIGINT, "running", "group", 1, id="SIGINT-group-running", marks=pytest.mark.slow),  # Ctrl-C
 ])
 def test_a_signal_cancels_the_run_and_leaves_nothing(tmp_path, runtime, driver, signum, moment, target, workers):
-    quick = _notebook(tmp_path / "quick.ipynb", "print('fine')")
+    quick = one_cell_notebook(tmp_path / "quick.ipynb", "print('fine')")
     if moment == "loading":
         process, tracker = driver([("a", quick)], workers, loading=60)
         _wait_for(lambda: len(tracker.kernels()) == workers, 60, "the kernel to start")
@@ -232,8 +226,8 @@ def test_kill_9_of_the_driver_takes_its_workers_and_kernels_along(tmp_path, runt
 
 
 def test_a_hung_cell_times_out_and_the_next_report_does_not_wait_for_its_kernel(tmp_path, runtime):
-    hung = _notebook(tmp_path / "hung.ipynb", "import time\ntime.sleep(600)")
-    quick = _notebook(tmp_path / "quick.ipynb", "print(answer + 1)")
+    hung = one_cell_notebook(tmp_path / "hung.ipynb", "import time\ntime.sleep(600)")
+    quick = one_cell_notebook(tmp_path / "quick.ipynb", "print(answer + 1)")
     before = {s: signal.getsignal(s) for s in execution.SIGNALS}
     start = time.perf_counter()
     with WorkerPool(1, cwd=tmp_path, warm_up="", runtime_dir=runtime) as pool:
@@ -257,10 +251,10 @@ def test_a_hung_cell_times_out_and_the_next_report_does_not_wait_for_its_kernel(
 
 def test_a_kernel_killed_mid_report_is_retried_once_and_others_are_unaffected(tmp_path, runtime):
     marker = tmp_path / "died-once"
-    once = _notebook(tmp_path / "once.ipynb", f"import os, pathlib\nmarker = pathlib.Path({str(marker)!r})\n"
+    once = one_cell_notebook(tmp_path / "once.ipynb", f"import os, pathlib\nmarker = pathlib.Path({str(marker)!r})\n"
                      "if not marker.exists():\n    marker.touch()\n    os.kill(os.getpid(), 9)\nprint('survived')")
-    always = _notebook(tmp_path / "always.ipynb", "import os\nos.kill(os.getpid(), 9)")
-    quick = _notebook(tmp_path / "quick.ipynb", "print('fine')")
+    always = one_cell_notebook(tmp_path / "always.ipynb", "import os\nos.kill(os.getpid(), 9)")
+    quick = one_cell_notebook(tmp_path / "quick.ipynb", "print('fine')")
     with WorkerPool(1, cwd=tmp_path, warm_up="", runtime_dir=runtime) as pool:
         results = pool.run([_job("once", once), _job("always", always), _job("quick", quick)], tmp_path / "out",
                            progress=False)
@@ -276,8 +270,8 @@ def test_a_kernel_killed_mid_report_is_retried_once_and_others_are_unaffected(tm
 
 @pytest.mark.slow
 def test_a_dead_worker_is_one_failed_report_and_is_replaced(tmp_path, runtime):
-    worker_killer = _notebook(tmp_path / "killer.ipynb", "import os\nos.kill(os.getppid(), 9)")  # the kernel's parent
-    quick = _notebook(tmp_path / "quick.ipynb", "print('fine')")
+    worker_killer = one_cell_notebook(tmp_path / "killer.ipynb", "import os\nos.kill(os.getppid(), 9)")  # the kernel's parent
+    quick = one_cell_notebook(tmp_path / "quick.ipynb", "print('fine')")
     with WorkerPool(1, cwd=tmp_path, warm_up="", runtime_dir=runtime) as pool:
         first_worker = set(pool.pids())
         results = pool.run([_job("killer", worker_killer), _job("quick", quick)], tmp_path / "out", progress=False)
@@ -291,8 +285,8 @@ def test_a_dead_worker_is_one_failed_report_and_is_replaced(tmp_path, runtime):
 
 
 def test_a_full_disk_leaves_no_partial_or_temporary_files(tmp_path, monkeypatch):
-    good = _notebook(tmp_path / "good.ipynb", "print('good report')")
-    bad = _notebook(tmp_path / "bad.ipynb", "raise ValueError('broken')")
+    good = one_cell_notebook(tmp_path / "good.ipynb", "print('good report')")
+    bad = one_cell_notebook(tmp_path / "bad.ipynb", "raise ValueError('broken')")
     out = tmp_path / "out"
 
     def full(handle, payload):
@@ -344,7 +338,7 @@ def _measure() -> None:
              (signal.SIGHUP, "running", "driver"), (signal.SIGKILL, "running", "driver")]
     for signum, moment, target in cases:
         tmp, runtime = Path(tempfile.mkdtemp(prefix="ms-")), Path(tempfile.mkdtemp(prefix="mt-", dir="/tmp"))
-        jobs = [("a", _notebook(tmp / "quick.ipynb", "print('fine')")), ("s1", _sleeper(tmp, "s1")),
+        jobs = [("a", one_cell_notebook(tmp / "quick.ipynb", "print('fine')")), ("s1", _sleeper(tmp, "s1")),
                 ("s2", _sleeper(tmp, "s2")), ("b", tmp / "quick.ipynb")]
         spec = {"jobs": [(n, str(p)) for n, p in jobs], "workers": 2, "cwd": str(tmp), "loading": 0,
                 "warm_up": "import time\ntime.sleep(60)" if moment == "warm-up" else "", "runtime": str(runtime),

@@ -18,6 +18,8 @@ from monitor.config import NOTEBOOKS_DIR
 from monitor.prepare import prepare
 from monitor.render import Job, external_resources, output_names, render, render_one, run_jobs, slug, write_index
 
+from .notebook_files import one_cell_notebook
+
 DOCUMENTED_PARAMETERS = ["data_path", "data_sha256", "instrument_path", "mapping_path", "region", "wave", "language",
                          "min_group_size", "min_comment_group_size"]
 
@@ -136,17 +138,9 @@ def _job(name: str, notebook: Path, parameters: dict | None = None) -> Job:
     return Job(name, notebook, parameters or {}, "region", name)
 
 
-def _notebook(path: Path, source: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "samenwerkingsmonitor", "display_name": "x", "language": "python"}
-    nbformat.write(nb, path)
-    return path
-
-
 def test_a_failing_report_does_not_stop_the_others(tmp_path):
-    good = _notebook(tmp_path / "good.ipynb", "print('fine')")
-    bad = _notebook(tmp_path / "bad.ipynb", "raise RuntimeError('region data broken')")
+    good = one_cell_notebook(tmp_path / "good.ipynb", "print('fine')")
+    bad = one_cell_notebook(tmp_path / "bad.ipynb", "raise RuntimeError('region data broken')")
     results = run_jobs([_job("a", good), _job("b", bad), _job("c", good)], tmp_path / "out", jobs=2, progress=False)
     status = {r.name: r for r in results}
     assert status["a"].ok and status["c"].ok and not status["b"].ok
@@ -158,10 +152,10 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path):
 
 def test_writes_are_atomic_a_failed_rerender_keeps_the_good_report(tmp_path):
     out = tmp_path / "out"
-    good = _notebook(tmp_path / "good.ipynb", "print('good report')")
+    good = one_cell_notebook(tmp_path / "good.ipynb", "print('good report')")
     assert render_one(_job("x", good), out).ok
     before = (out / "x.html").read_bytes()
-    bad = _notebook(tmp_path / "bad.ipynb", "raise ValueError('interrupted')")
+    bad = one_cell_notebook(tmp_path / "bad.ipynb", "raise ValueError('interrupted')")
     result = render_one(_job("x", bad), out)
     assert not result.ok
     assert (out / "x.html").read_bytes() == before
