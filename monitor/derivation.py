@@ -62,7 +62,8 @@ class _Model:
         for context, attrset in tables:
             if attrset not in by_set:
                 continue
-            tab_by_block[context.get(block) if block in context else None].append((tuple(context.items()), attrset))
+            tab_by_block[context.get(block) if block in context else None].append((tuple(context.items()),
+                                                                                  by_set[attrset]))
         values = {}
         for a in order:
             vals = sorted(domain.get(a, ()))
@@ -87,8 +88,9 @@ class _Model:
             cands = tab_by_block.get(None, [])
             if block in asg:
                 cands = cands + tab_by_block.get(asg[block], [])
-            for context, attrset in cands:
-                if all(asg.get(a) == v for a, v in context) and relevant.isdisjoint(by_set[attrset]):
+            for context, keys in cands:
+                # the set test first: it is cheaper and rules out most tables
+                if relevant.isdisjoint(keys) and all(asg.get(a) == v for a, v in context):
                     return True
             return False
 
@@ -147,14 +149,20 @@ class _Model:
         for k in range(n_keys):
             touched[k] = set(self.atom_block[csr.indices[csr.indptr[k]:csr.indptr[k + 1]]].tolist())
         self.key_block = np.array([next(iter(t)) if len(t) == 1 else (-1 if t else -2) for t in touched])
+        # per block: the keys with an atom in it and their dense 0/1 rows over its atoms, straight
+        # from the (key, atom) pairs (slicing the sparse matrix per block costs far more)
         self.block_keys = []
         self.block_dense = []
-        csc = self.ind.tocsc()
-        for atoms in self.block_atoms:
-            sub = csc[:, atoms].tocsr()
-            keys = np.flatnonzero(np.diff(sub.indptr))
+        entry_block = self.atom_block[cols]
+        order = np.argsort(entry_block, kind="stable")
+        bounds = np.searchsorted(entry_block[order], np.arange(len(self.block_atoms) + 1))
+        for b, atoms in enumerate(self.block_atoms):
+            entries = order[bounds[b]:bounds[b + 1]]
+            keys = np.unique(rows[entries])
+            dense = np.zeros((len(keys), len(atoms)), dtype=np.float64)
+            dense[np.searchsorted(keys, rows[entries]), np.searchsorted(atoms, cols[entries])] = 1.0
             self.block_keys.append(keys)
-            self.block_dense.append(sub[keys].toarray().astype(np.float64))
+            self.block_dense.append(dense)
         self._row_cache: dict = {}
         self._route_cache: dict = {}
 

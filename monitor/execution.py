@@ -49,6 +49,7 @@ import threading
 import time
 import traceback
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,8 +62,13 @@ __all__ = ["Job", "Result", "WorkerPool", "Interrupted", "clean_leftovers", "cla
 
 RETRY_ON = ("Kernel didn't respond", "Kernel died", "kernel died", "Address already in use", "DeadKernelError")
 
-#: Imports run in each new kernel ahead of the first notebook (the report's libraries).
-WARM_UP_CODE = "import matplotlib.pyplot as plt\nfrom monitor import report, validity"
+#: Imports run in each new kernel ahead of the first notebook: what a region report uses (no
+#: pandas or SciPy: its sections arrive computed; the validity and thesis notebooks import their
+#: own libraries, once per kernel). Then what they import is frozen out of the garbage
+#: collector's sight (``gc.freeze``): a module lives as long as the kernel, and each full
+#: collection (``%reset`` makes two per report) would otherwise walk all of matplotlib again.
+WARM_UP_CODE = ("import matplotlib.pyplot as plt\nimport matplotlib_inline.backend_inline\n"
+                "from monitor import pdf, plotting, present, report, sections\nimport gc\ngc.collect()\ngc.freeze()")
 #: Signals that cancel a run while a :class:`WorkerPool` is open.
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -81,6 +87,7 @@ class Job:
     code run after the last cell, not kept either; ``products`` maps an output kind
     (``"pdf"``) to the file ``finish`` writes, published as ``<name>.<kind>`` beside the
     HTML. ``html`` ``False`` publishes no HTML page (``monitor render --format pdf``).
+    ``out`` is the folder for this job's files (default: the run's).
     """
 
     name: str
@@ -92,6 +99,7 @@ class Job:
     finish: str = ""
     products: dict = field(default_factory=dict)
     html: bool = True
+    out: str | None = None
 
 
 @dataclass
@@ -353,7 +361,12 @@ def _shutdown_worker_kernel() -> None:
     """Stop this process's kernel now (a busy kernel is killed, never waited on) and remove its files."""
     km = _WORKER.pop("km", None)
     stem = _WORKER.pop("stem", None)
+    kc = _WORKER.pop("kc", None)
+    _WORKER.pop("kc_of", None)
     _WORKER.pop("cwd", None)
+    if kc is not None:
+        with contextlib.suppress(Exception):
+            kc.stop_channels()
     if km is not None:
         from jupyter_core.utils import run_sync
 
@@ -393,18 +406,40 @@ def _worker_kernel(kernel: str, cwd: str):
     return km
 
 
+def _kernel_client(km):
+    """The client of this process's kernel, connected once and kept with it.
+
+    A new client per notebook would cost 0.2 s each time: connecting waits until the kernel's
+    output channel has been quiet for 0.2 s (``wait_for_ready``). The kept one is connected
+    already; nbclient ignores any late message of an earlier notebook (it matches replies to
+    its own requests).
+    """
+    from jupyter_core.utils import run_sync
+
+    kc = _WORKER.get("kc")
+    if kc is None or _WORKER.get("kc_of") is not km:
+        kc = km.client()
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=60)
+        kc.allow_stdin = False
+        _WORKER.update(kc=kc, kc_of=km)
+    return kc
+
+
+def _client(notebook, km, kernel: str, timeout: int, path: str):
+    from nbclient import NotebookClient
+
+    client = NotebookClient(notebook, km=km, timeout=timeout, kernel_name=kernel, resources={"metadata": {"path": path}})
+    client.kc = _kernel_client(km)  # after __init__, which sets it to None
+    return client
+
+
 def _run_cells(km, kernel: str, cells: list, timeout: int, path: str):
     import nbformat
-    from nbclient import NotebookClient
 
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    client = NotebookClient(notebook, km=km, timeout=timeout, kernel_name=kernel, resources={"metadata": {"path": path}})
-    try:
-        client.execute()
-    finally:
-        if client.kc is not None:
-            client.kc.stop_channels()
+    _client(notebook, km, kernel, timeout, path).execute()
 
 
 def warm_up(kernel: str = KERNEL_NAME, cwd: str | os.PathLike = NOTEBOOKS_DIR, code: str = WARM_UP_CODE) -> None:
@@ -417,7 +452,6 @@ def warm_up(kernel: str = KERNEL_NAME, cwd: str | os.PathLike = NOTEBOOKS_DIR, c
 def _execute(job: Job, timeout: int, kernel: str):
     """Run the job's notebook on this process's kernel; return it (run as far as it got) and the error."""
     import nbformat
-    from nbclient import NotebookClient
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
@@ -431,15 +465,10 @@ def _execute(job: Job, timeout: int, kernel: str):
     notebook.cells.extend(postlude)
     try:
         km = _worker_kernel(kernel, str(job.notebook.parent))
-        client = NotebookClient(notebook, km=km, timeout=timeout, kernel_name=kernel,
-                                resources={"metadata": {"path": str(job.notebook.parent)}})
         try:
-            client.execute()
+            _client(notebook, km, kernel, timeout, str(job.notebook.parent)).execute()
         except Exception as exc:  # noqa: BLE001 - the caller decides: retry, restart or report
             return notebook, exc
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
         return notebook, None
     finally:
         del notebook.cells[:len(prelude)]
@@ -783,7 +812,8 @@ class WorkerPool:
 
     # -- life cycle
     def __enter__(self) -> WorkerPool:
-        self.start()
+        if not self._open:  # a pool may be started ahead of its block (monitor render does)
+            self.start()
         return self
 
     def __exit__(self, *_exc) -> None:
@@ -922,12 +952,20 @@ class WorkerPool:
 
     # -- running
     def run(self, planned: list[Job], out: str | os.PathLike, timeout: int = 600, progress: bool = True,
-            label: str = "", clean: bool = True) -> list[Result]:
+            label: str = "", clean: bool = True, feed: Iterator[list[Job]] | None = None) -> list[Result]:
         """Render ``planned`` into ``out``; one :class:`Result` per job, in planned order.
 
         A failing notebook is a failed result; a worker that dies is one failed result and is
         replaced. ``clean`` first removes leftovers of crashed earlier runs (:func:`clean_leftovers`),
         and the run holds a :func:`claim` on ``out`` so that other runs leave its files alone.
+
+        ``feed`` lets the caller prepare jobs while the workers render: the pool advances it
+        (``next(feed)``) whenever it has handed every idle worker a job, and queues the jobs
+        each step yields (a list, possibly empty) after those planned. A fed job whose name
+        was given before supersedes it: still queued, the earlier one is dropped; running or
+        done, its result is set aside. The result list holds one result per name, in the order
+        the names first came, the latest job's. An exception raised by ``feed`` ends the run
+        with it (close the pool, as its ``with`` block does, to stop the workers).
 
         Raises
         ------
@@ -947,16 +985,19 @@ class WorkerPool:
         out.mkdir(parents=True, exist_ok=True)
         if clean:
             clean_leftovers(out)
+        planned = list(planned)
         results: list[Result | None] = [None] * len(planned)
         queue = deque(range(len(planned)))
+        latest = {job.name: index for index, job in enumerate(planned)}  # a name's newest job
+        dropped: set[int] = set()  # superseded jobs: run or not, their results are not returned
         with claim(out), tqdm(total=len(planned), desc=f"rendering {label}".strip(), unit="report",
                               disable=not progress) as bar:
-            while not self.signum and any(r is None for r in results):
+            while not self.signum and (feed is not None or any(r is None for r in results)):
                 for worker in self._workers:
                     if not worker.gone and worker.job is None and queue:
                         index = queue.popleft()
                         try:
-                            worker.conn.send(("job", index, planned[index], str(out), timeout))
+                            worker.conn.send(("job", index, planned[index], planned[index].out or str(out), timeout))
                         except OSError:
                             queue.appendleft(index)
                             self._lost(worker, results, planned)
@@ -973,9 +1014,29 @@ class WorkerPool:
                             job = planned[index]
                             results[index] = Result(job.name, job.title, job.kind, False, 0.0,
                                                     "no worker process could be started")
-                for conn in wait([w.conn for w in live], timeout=0.25):
+                waiting = 0.25
+                if feed is not None:
+                    try:
+                        more = next(feed)
+                    except StopIteration:
+                        feed, more = None, []
+                    for job in more:
+                        earlier = latest.get(job.name)
+                        if earlier is not None and earlier in queue:
+                            queue.remove(earlier)
+                            results[earlier] = Result(job.name, job.title, job.kind, False, 0.0, "superseded",
+                                                      status="cancelled")
+                        if earlier is not None:
+                            dropped.add(earlier)
+                        planned.append(job)
+                        results.append(None)
+                        latest[job.name] = len(planned) - 1
+                        queue.append(len(planned) - 1)
+                    bar.total = len(latest)
+                    waiting = 0.0  # the feed is the work to do while the workers render: poll, do not wait
+                for conn in wait([w.conn for w in live], timeout=waiting):
                     self._receive(next(w for w in live if w.conn is conn), results, planned)
-                done = sum(r is not None for r in results)
+                done = sum(r is not None for i, r in enumerate(results) if i not in dropped)
                 bar.update(done - bar.n)
             if self.signum:
                 self._stop_workers(results, planned)  # what finished meanwhile still counts
@@ -983,9 +1044,9 @@ class WorkerPool:
                     if result is None:
                         results[index] = _cancelled(planned[index], self.signum, False)
                 self.close()
-                raise Interrupted(self.signum, results)
+                raise Interrupted(self.signum, [results[i] for i in latest.values()])
         self._armed = True
-        return results
+        return [results[i] for i in latest.values()]  # a dict keeps the order its names first came in
 
 
 def run_jobs(planned: list[Job], out: Path, jobs: int | None = None, timeout: int = 600, progress: bool = True,

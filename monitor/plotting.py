@@ -37,10 +37,18 @@ def diverging_bars(shares: pd.DataFrame | np.ndarray, labels: list[str], title: 
     ax = ax or plt.subplots(figsize=(9, 0.35 * len(values) + 1.5))[1]
     left = -(values[:, :middle].sum(axis=1) + values[:, middle] / 2)
     y = np.arange(len(values))[::-1]
+    # One collection of rectangles per category, not ax.barh's one patch per bar: the same bars,
+    # drawn in a fraction of the time (matplotlib updates the axes' limits patch by patch).
+    from matplotlib.collections import PolyCollection
+
     for c in range(k):
-        ax.barh(y, values[:, c], left=left, color=LIKERT_COLOURS[c] if k == 5 else None,
-                label=labels[c], edgecolor="white", linewidth=0.5)
-        left = left + values[:, c]
+        right = left + values[:, c]
+        bars = np.stack([np.column_stack([left, y - 0.4]), np.column_stack([right, y - 0.4]),
+                         np.column_stack([right, y + 0.4]), np.column_stack([left, y + 0.4])], axis=1)
+        ax.add_collection(PolyCollection(bars, facecolors=LIKERT_COLOURS[c] if k == 5 else f"C{c}",
+                                         edgecolors="white", linewidths=0.5, label=labels[c]))
+        left = right
+    ax.autoscale_view()
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, items)
     ax.set_xlabel("%")

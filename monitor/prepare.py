@@ -94,17 +94,29 @@ class Prepared:
     def waves(self) -> list[int]:
         return sorted(int(w) for w in self.frame["wave"].dropna().unique())
 
+    @cached_property
+    def _region_rows(self) -> dict[str, np.ndarray]:
+        """Row positions of each region, in row order: one grouping instead of a mask over every
+        row per region (``frame`` is not changed after :func:`prepare`)."""
+        groups = self.frame.groupby("region", sort=False, observed=True).indices
+        return {str(r): np.asarray(rows) for r, rows in groups.items()}
+
     def region(self, region: str, wave: int | None = None) -> RegionData:
         """The rows of one region (all its waves up to ``wave``) with the shared aggregates."""
-        if region not in self.regions:
+        rows = self._region_rows.get(region)
+        if rows is None:
             raise ValueError(f"region {region!r} is not in the data; it holds: {', '.join(self.regions)}")
-        wave = self.waves[-1] if wave is None else int(wave)
-        if wave not in self.waves:
-            raise ValueError(f"wave {wave} is not in the data; it holds {', '.join(map(str, self.waves))}")
-        mine = ((self.frame["region"] == region) & (self.frame["wave"] <= wave)).to_numpy()
-        waves = sorted(int(w) for w in self.frame.loc[mine, "wave"].unique())
+        all_waves = self.waves
+        wave = all_waves[-1] if wave is None else int(wave)
+        if wave not in all_waves:
+            raise ValueError(f"wave {wave} is not in the data; it holds {', '.join(map(str, all_waves))}")
+        row_waves = self.frame["wave"].to_numpy(dtype="float64", na_value=np.nan)[rows]
+        mine = rows[row_waves <= wave]
+        waves = sorted(int(w) for w in np.unique(row_waves[row_waves <= wave]))
+        frame, scores = self.frame.take(mine), self.scores.take(mine)
+        frame.attrs, scores.attrs = {}, {}  # pandas deep-copies attrs on every operation; sections never read them
         return RegionData(region=region, wave=wave, waves=waves, instrument=self.instrument,
-                          frame=self.frame[mine], scores=self.scores[mine], benchmark=self.benchmark,
+                          frame=frame, scores=scores, benchmark=self.benchmark,
                           reliability_all=self.reliability, invariance=self.invariance.get(wave),
                           meta=self.meta, min_group_size=self.min_group_size,
                           min_comment_group_size=self.min_comment_group_size, measures=self.measures)
@@ -116,14 +128,13 @@ def _measures(instrument: Instrument, scores: pd.DataFrame) -> list[str]:
     return [c for c in index + themes if c in scores]
 
 
-def _deidentify(frame: pd.DataFrame, instrument: Instrument, waves: list[int] | None,
-                isolated: bool = False) -> pd.DataFrame:
+def _deidentify(frame: pd.DataFrame, instrument: Instrument, waves: list[int] | None, scrub=None) -> pd.DataFrame:
     """Scrub the open answers of the reported waves once; drop the others (never shown).
 
-    ``isolated``: scrub in a short-lived child process (:func:`monitor.privacy.scrub_texts_isolated`),
-    so that this process never holds the de-identifier's lookups (some 500 MB).
+    ``scrub``: the function that scrubs a list of answers (default
+    :func:`monitor.privacy.scrub_texts`, in this process).
     """
-    from .privacy import scrub_texts, scrub_texts_isolated
+    from .privacy import scrub_texts
 
     questions = [q for q in instrument.open_question_ids if q in frame]
     if not questions:
@@ -132,7 +143,7 @@ def _deidentify(frame: pd.DataFrame, instrument: Instrument, waves: list[int] | 
     shown = frame["wave"].isin(waves) if waves is not None else pd.Series(True, index=frame.index)
     present = {q: frame[q].where(shown).dropna().astype(str) for q in questions}
     unique = list(dict.fromkeys(t for column in present.values() for t in pd.unique(column.to_numpy())))
-    scrubbed = dict(zip(unique, (scrub_texts_isolated if isolated else scrub_texts)(unique), strict=True))
+    scrubbed = dict(zip(unique, (scrub or scrub_texts)(unique), strict=True)) if unique else {}
     for question, column in present.items():
         frame[question] = column.map(scrubbed).reindex(frame.index).astype("string")
     return frame
@@ -142,7 +153,7 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
             min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
             min_comment_group_size: int = DEFAULT_MIN_COMMENT_GROUP_SIZE,
             waves: list[int] | str | None = None, frame: pd.DataFrame | None = None, mapping=None,
-            isolate_deidentification: bool = False) -> Prepared:
+            isolate_deidentification: bool = False, on_deidentified=None) -> Prepared:
     """Load, validate, score and de-identify a dataset once, with the all-regions aggregates.
 
     Parameters
@@ -159,6 +170,15 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
         Responses already loaded (as from :func:`monitor.load_responses`); skips the load.
     mapping : path or monitor.mapping.Mapping, optional
         The mapping file of a survey platform's export (``monitor mapping propose``).
+    isolate_deidentification : bool
+        De-identify in a child process (:class:`monitor.privacy.IsolatedScrubber`), started
+        once the data are read so that loading its lookups overlaps the scoring: this process
+        never holds them (``monitor render``).
+    on_deidentified : callable, optional
+        Called without arguments once the open answers are de-identified (and the child process
+        has ended), while reliability and invariance are still to be computed: ``monitor render``
+        starts its notebook workers then, so that they never hold memory at once with the
+        de-identifier.
 
     Returns
     -------
@@ -173,12 +193,25 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
     source = Path(data_path) if data_path else DEMO_DATA
     if frame is None:
         frame = load_responses(source, instrument, mapping=mapping)
-    scores = theme_scores(frame, instrument)
-    measures = _measures(instrument, scores)
-    benchmark = aggregate(scores, by=["wave"], measures=measures, min_group_size=min_group_size)
-    all_waves = sorted(int(w) for w in frame["wave"].dropna().unique())
-    if waves == "latest":
-        waves = all_waves[-1:]
+    scrubber = None
+    if isolate_deidentification and any(q in frame for q in instrument.open_question_ids):
+        from .privacy import IsolatedScrubber
+
+        # Started after the load (whose peak it would add to), it loads while the scores are computed.
+        scrubber = IsolatedScrubber()
+    try:
+        scores = theme_scores(frame, instrument)
+        measures = _measures(instrument, scores)
+        benchmark = aggregate(scores, by=["wave"], measures=measures, min_group_size=min_group_size)
+        all_waves = sorted(int(w) for w in frame["wave"].dropna().unique())
+        if waves == "latest":
+            waves = all_waves[-1:]
+        frame = _deidentify(frame, instrument, waves, scrubber)
+    finally:
+        if scrubber is not None:
+            scrubber.close()  # the child ends here, also when no answer of these waves was left to scrub
+    if on_deidentified is not None:
+        on_deidentified()
     keyed = reverse_key(frame, instrument)
     reliability, invariance = {}, {}
     vertrouwen = "vertrouwen" in frame.attrs.get("modules", [m.id for m in instrument.modules])
@@ -202,7 +235,6 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
                                      "delta_cfi": float(table.loc["scalar", "delta_cfi"])}
         except (ValueError, np.linalg.LinAlgError):
             invariance[int(wave)] = None
-    frame = _deidentify(frame, instrument, waves, isolated=isolate_deidentification)
     meta = {"source": source.name, "sha256": frame.attrs.get("sha256", ""), "version": __version__,
             "instrument_version": instrument.version, "seed": _simulation_seed(source)}
     return Prepared(instrument=instrument, frame=frame, scores=scores, benchmark=benchmark, reliability=reliability,
@@ -211,6 +243,6 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
 
 
 def _simulation_seed(source: Path):
-    from .validity import simulation_seed
+    from .synthetic import simulation_seed
 
     return simulation_seed(source)

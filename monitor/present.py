@@ -10,6 +10,7 @@ interpreted as Markdown or HTML. A notebook shows a section with :meth:`View.sho
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Any
@@ -560,14 +561,23 @@ def escape_html_template(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+@functools.lru_cache(maxsize=1)
+def _heat_map():
+    """The heat maps' colour map, made once (matplotlib hands out a fresh copy, whose lookup
+    table is built on first use, at every ``colormaps[...]``)."""
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+
+    return colormaps["RdBu"], Normalize(-0.8, 0.8)
+
+
 def _heat_colour(value: float) -> tuple[str, str]:
     """Background and text colour of a heat-map cell (ColorBrewer RdBu: colour-blind safe;
     white text only on the dark ends, so the contrast stays above WCAG's 4.5:1)."""
-    from matplotlib import colormaps
-    from matplotlib.colors import Normalize, to_hex
+    from matplotlib.colors import to_hex
 
-    rgba = colormaps["RdBu"](Normalize(-0.8, 0.8)(value))
-    return to_hex(rgba), "white" if abs(value) > 0.45 else "black"
+    cmap, norm = _heat_map()
+    return to_hex(cmap(norm(value))), "white" if abs(value) > 0.45 else "black"
 
 
 def _heat_style(value) -> str:

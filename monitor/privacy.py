@@ -86,7 +86,7 @@ import docdeid as dd
 import regex
 
 __all__ = ["PLACEHOLDERS", "MAX_CHARS", "TITLES", "NOT_NAMES", "scrub_text", "scrub_texts", "prepare_deidentifier",
-           "release_deidentifier", "scrub_texts_isolated",
+           "release_deidentifier", "scrub_texts_isolated", "IsolatedScrubber",
            "cache_dir", "IbanAnnotator", "OrganisationGuard", "PlaceNameFilter", "TokenRegexAnnotator"]
 
 #: Dutch placeholder per kind of personal detail. Kinds marked "off" are detected by DEDUCE but switched off
@@ -497,7 +497,12 @@ def _deidentifier():
         folder = _ensure_cache()
         from deduce import Deduce
 
-        gc.disable()  # unpickling large tries is about twice as fast without the cyclic collector
+        # The lookup tries are millions of long-lived objects. The cyclic collector is kept off while they load
+        # (unpickling is twice as fast without it) and they are then moved out of its sight (gc.freeze) before it
+        # runs again: a full collection walking them costs a second or more, and scrubbing with them in sight
+        # was twice as slow. Nothing is collected first: a collection would walk them once more, to find the
+        # little garbage the load leaves (kept for the process's lifetime: some kB; see the test).
+        gc.disable()
         try:
             try:
                 with _quiet_global_state():
@@ -508,16 +513,13 @@ def _deidentifier():
                 prepare_deidentifier()
                 with _quiet_global_state():
                     deid = Deduce(load_base_config=False, config=_config(), cache_path=folder)
+            deid.processors["names"].add_processor("place_name_filter", PlaceNameFilter(_place_names()))
+            post = deid.processors["post_processing"]
+            post.remove_processor("redactor")
+            post.add_processor("redactor", PlaceholderRedactor())
+            gc.freeze()
         finally:
             gc.enable()
-        deid.processors["names"].add_processor("place_name_filter", PlaceNameFilter(_place_names()))
-        post = deid.processors["post_processing"]
-        post.remove_processor("redactor")
-        post.add_processor("redactor", PlaceholderRedactor())
-        # The lookup tries are millions of long-lived objects; keep the cyclic collector from walking them on every
-        # full collection (which made scrubbing twice as slow).
-        gc.collect()
-        gc.freeze()
         _DEIDENTIFIER = deid
         return deid
 
@@ -750,23 +752,90 @@ def scrub_texts(answers: Iterable[str], workers: int = 1) -> list[str]:
     return [done[t] for t in cleaned]
 
 
+def _scrub_child(conn) -> None:
+    """The child of :class:`IsolatedScrubber`: load the de-identifier, scrub one list, answer, end."""
+    try:
+        _deidentifier()
+        answers = conn.recv()
+        conn.send(("ok", scrub_texts(answers)))
+    except (EOFError, KeyboardInterrupt, BrokenPipeError):  # not needed after all, or stopped
+        return
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        try:
+            conn.send(("error", exc))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle: its message then
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+class IsolatedScrubber:
+    """:func:`scrub_texts` in a child process that starts loading the de-identifier at once.
+
+    Loading DEDUCE's lookups takes about three seconds and some 500 MB. ``monitor render``
+    starts this child before it reads the data, so the load runs beside the read, the scoring
+    and the invariance fits; the lookups live and die with the child (spawned: it starts small
+    and shares nothing), and the caller never holds them. One call scrubs one list; the child
+    then ends. :meth:`close` (or leaving the ``with`` block) stops a child that was not needed.
+
+    >>> with IsolatedScrubber() as scrub:
+    ...     scrub(["Bel Jan de Vries op 06-12345678", "Prima."])
+    ['Bel [naam] op [telefoonnummer]', 'Prima.']
+    """
+
+    def __init__(self):
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self._conn, theirs = context.Pipe()
+        self._process = context.Process(target=_scrub_child, args=(theirs,), daemon=True, name="monitor-deidentify")
+        self._process.start()
+        theirs.close()
+        self._answered = False
+
+    def __call__(self, answers: Iterable[str]) -> list[str]:
+        answers = list(answers)
+        try:
+            self._conn.send(answers)
+            kind, value = self._conn.recv()
+            self._answered = True
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            self._process.join(5)
+            raise RuntimeError("the de-identification process ended before it answered "
+                               f"(exit code {self._process.exitcode})") from None
+        finally:
+            self.close()
+        if kind == "error":
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the child (at once if it is still loading or scrubbing) and reap it."""
+        self._conn.close()
+        if self._answered and self._process.is_alive():
+            self._process.join(1.0)  # after its answer it is on its way out
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+    def __enter__(self) -> IsolatedScrubber:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
 def scrub_texts_isolated(answers: Iterable[str]) -> list[str]:
-    """:func:`scrub_texts` in a short-lived child process (spawned, so it starts small and shares
-    nothing): the de-identifier's lookups (some 500 MB) live and die with the child, and the caller
-    never holds them. ``monitor render`` scrubs this way, before its notebooks' kernels start.
-    Costs an interpreter start (about a second) on top of the scrub.
+    """:func:`scrub_texts` in a short-lived child process (:class:`IsolatedScrubber`): the
+    de-identifier's lookups (some 500 MB) live and die with the child. Costs an interpreter
+    start and the lookups' load (about three seconds) on top of the scrub.
 
     >>> scrub_texts_isolated(["Bel Jan de Vries op 06-12345678", "Prima."])
     ['Bel [naam] op [telefoonnummer]', 'Prima.']
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     answers = list(answers)
     if not answers:
         return []
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
-        return child.submit(scrub_texts, answers).result()
+    with IsolatedScrubber() as scrub:
+        return scrub(answers)
 
 
 def main(argv: list[str] | None = None) -> int:

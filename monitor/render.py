@@ -8,7 +8,9 @@ with disclosure control across the whole wave and audited before anything is pub
 (:func:`monitor.sections.wave_reports`, :mod:`monitor.disclosure`). The prepared sections live
 in a private temporary folder outside the output folder and reach each notebook through a
 hidden set-up cell, so a saved notebook records only the data file and its SHA-256. Notebooks
-run in worker processes that keep one kernel each (:mod:`monitor.execution`). Outputs per
+run in worker processes that keep one kernel each (:mod:`monitor.execution`), each region's as
+soon as its sections exist, into a private staging folder; only after the audit of the whole
+wave are their files moved into the output folder. Outputs per
 region: ``<name>.ipynb``, a self-contained ``<name>.html`` without code, the A4 ``<name>.pdf``
 typeset from the same sections (:mod:`monitor.pdf`) and the sidecar ``<name>.json``;
 ``index.html`` (sortable, in the report language) and ``status.json`` list every report of the wave.
@@ -16,12 +18,15 @@ typeset from the same sections (:mod:`monitor.pdf`) and the sidecar ``<name>.jso
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import html
 import json
 import os
 import re
 import shutil
+import signal
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -166,6 +171,45 @@ def check_formats(formats) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in chosen)
 
 
+def _other_jobs(prepared, include: tuple[str, ...], language: str, data_path: str | None, out: Path,
+                wave: int) -> list[Job]:
+    """The validity notebook and (when the data hold its module) the thesis notebook."""
+    jobs = []
+    if "validity" in include and (NOTEBOOKS_DIR / NOTEBOOKS["validity"]).exists():
+        jobs.append(Job("validity", NOTEBOOKS_DIR / NOTEBOOKS["validity"],
+                        {"data_path": data_path, "wave": wave, "output_dir": str(out / "validity_tables"),
+                         "language": language, "invariance_group": "organisation_type"},  # the monitor's two perspectives
+                        "validity", "Questionnaire validity"))
+    modules = prepared.frame.attrs.get("modules", [])
+    if "thesis" in include and (NOTEBOOKS_DIR / NOTEBOOKS["thesis"]).exists() and "samenwerking" in modules:
+        jobs.append(Job("collaboration_factors", NOTEBOOKS_DIR / NOTEBOOKS["thesis"],
+                        {"data_path": data_path, "output_dir": str(out / "thesis_tables"), "language": language},
+                        "thesis", "Collaboration factors"))
+    return jobs
+
+
+def _region_job(report, region: str, name: str, work: Path, wave: int, sha: str, language: str,
+                data_path: str | None, instrument_path: str | None, formats: tuple[str, ...],
+                mapping_path: str | None, stem: str | None = None) -> Job:
+    """A region report's job: its prepared sections saved as ``<stem>.pkl`` in the private ``work``
+    folder and handed over by the hidden set-up cell (never through a saved parameter)."""
+    from .sections import save_report
+
+    stem = stem or name
+    path = save_report(report, work / f"{stem}.pkl")
+    handed = {"path": str(path), "region": region, "wave": wave, "sha256": sha}
+    setup = f"import monitor.report as _report\n_report.PREPARED = {handed!r}\ndel _report"
+    products = {"pdf": str(work / f"{stem}.pdf")} if "pdf" in formats else {}
+    finish = (f"import monitor.pdf as _pdf\n_pdf.write_notebook_pdf(globals(), {products['pdf']!r})\ndel _pdf"
+              if products else "")
+    return Job(name, NOTEBOOKS_DIR / NOTEBOOKS["region"],
+               {"data_path": data_path, "data_sha256": sha, "instrument_path": instrument_path,
+                "region": region, "wave": wave, "language": language,
+                "min_group_size": report.min_group_size, "min_comment_group_size": report.min_comment_group_size,
+                "mapping_path": mapping_path},
+               "region", region, setup=setup, finish=finish, products=products, html="html" in formats)
+
+
 def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: int, regions: list[str] | None,
               include: tuple[str, ...], language: str, data_path: str | None, out: Path,
               instrument_path: str | None = None, formats: tuple[str, ...] = FORMATS,
@@ -179,41 +223,15 @@ def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: 
     figures drawn once). The validity and thesis notebooks are HTML only, whatever ``formats``.
     Every notebook reads the data through the same ``instrument_path`` and ``mapping_path``.
     """
-    from .report import save_report
-
-    jobs = []
-    if "validity" in include and (NOTEBOOKS_DIR / NOTEBOOKS["validity"]).exists():
-        jobs.append(Job("validity", NOTEBOOKS_DIR / NOTEBOOKS["validity"],
-                        {"data_path": data_path, "wave": wave, "output_dir": str(out / "validity_tables"),
-                         "language": language, "invariance_group": "organisation_type"},  # the monitor's two perspectives
-                        "validity", "Questionnaire validity"))
-    modules = prepared.frame.attrs.get("modules", [])
-    if "thesis" in include and (NOTEBOOKS_DIR / NOTEBOOKS["thesis"]).exists() and "samenwerking" in modules:
-        jobs.append(Job("collaboration_factors", NOTEBOOKS_DIR / NOTEBOOKS["thesis"],
-                        {"data_path": data_path, "output_dir": str(out / "thesis_tables"), "language": language},
-                        "thesis", "Collaboration factors"))
+    jobs = _other_jobs(prepared, include, language, data_path, out, wave)
     if "regions" in include:
         chosen = regions or sorted(reports)
         unknown = [r for r in chosen if r not in prepared.regions]
         if unknown:
             raise ValueError(f"unknown region(s): {', '.join(unknown)}; the data hold: {', '.join(prepared.regions)}")
-        sha = prepared.meta["sha256"]
-        for region in chosen:
-            if region not in reports:
-                continue  # no respondents in this wave
-            path = save_report(reports[region], work / f"{names[region]}.pkl")
-            handed = {"path": str(path), "region": region, "wave": wave, "sha256": sha}
-            setup = f"import monitor.report as _report\n_report.PREPARED = {handed!r}\ndel _report"
-            products = {"pdf": str(work / f"{names[region]}.pdf")} if "pdf" in formats else {}
-            finish = (f"import monitor.pdf as _pdf\n_pdf.write_notebook_pdf(globals(), {products['pdf']!r})\ndel _pdf"
-                      if products else "")
-            jobs.append(Job(names[region], NOTEBOOKS_DIR / NOTEBOOKS["region"],
-                            {"data_path": data_path, "data_sha256": sha, "instrument_path": instrument_path,
-                             "region": region, "wave": wave, "language": language,
-                             "min_group_size": prepared.min_group_size,
-                             "min_comment_group_size": prepared.min_comment_group_size},
-                            "region", region, setup=setup, finish=finish, products=products,
-                            html="html" in formats))
+        jobs += [_region_job(reports[r], r, names[r], work, wave, prepared.meta["sha256"], language, data_path,
+                             instrument_path, formats, mapping_path)
+                 for r in chosen if r in reports]  # a region without respondents in this wave has none
     for job in jobs:
         job.parameters.setdefault("instrument_path", instrument_path)
         job.parameters["mapping_path"] = mapping_path
@@ -378,6 +396,110 @@ class WaveResults(list):
         self.folder = folder
 
 
+class _WaveFeed:
+    """The jobs of one wave, made while the workers render (:meth:`WorkerPool.run`'s ``feed``).
+
+    Each step builds one region's sections (:func:`monitor.sections.iter_wave_reports`) and
+    yields its job, so the first reports render while the next are computed. Every job writes
+    into a private staging folder, never the output folder: a region rebuilt after the wave's
+    secondary suppression is fed again (superseding its first job, in a second staging folder),
+    and once every region is final the audit runs over all of them; only if it passes are the
+    validity and thesis notebooks fed, and :meth:`publish` moves the files into the output
+    folder. An audit that fails raises :class:`AuditFailed` from the feed: the run ends and
+    nothing is published.
+    """
+
+    def __init__(self, prepared, wave: int, regions: list[str] | None, include: tuple[str, ...], names: dict[str, str],
+                 work: Path, out: Path, language: str, data_path: str | None, instrument_path: str | None,
+                 formats: tuple[str, ...], mapping_path: str | None):
+        self.prepared, self.wave, self.regions, self.include, self.names = prepared, wave, regions, include, names
+        self.work, self.out, self.language, self.formats = work, out, language, formats
+        self.paths = {"data_path": data_path, "instrument_path": instrument_path, "mapping_path": mapping_path}
+        self.audited = False
+        self.sidecars: dict[str, str] = {}  # by output name, as text
+        self.summaries: dict[str, dict] = {}
+        self.regions_of: dict[str, str] = {}  # output name -> region
+        self.staged_in: dict[str, Path] = {}
+
+    def _staged(self, job: Job, step: int) -> Job:
+        folder = self.work / f"stage-{step}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        job.out = str(folder)
+        self.staged_in[job.name] = folder  # a name's latest job is the one whose result counts
+        return job
+
+    def steps(self):
+        from .disclosure import audit, format_findings
+        from .sections import iter_wave_reports, report_json
+
+        prepared, sha = self.prepared, self.prepared.meta["sha256"]
+        if "regions" in self.include:
+            wanted = set(self.regions or prepared.regions)
+            reports, builds = {}, {}
+            for region, report in iter_wave_reports(prepared, self.wave):
+                reports[region] = report
+                builds[region] = step = builds.get(region, 0) + 1
+                if region not in wanted:
+                    yield []
+                    continue
+                name = self.names[region]
+                job = _region_job(report, region, name, self.work, self.wave, sha, self.language,
+                                  self.paths["data_path"], self.paths["instrument_path"], self.formats,
+                                  self.paths["mapping_path"], stem=f"{name}-{step}")
+                yield [self._staged(job, step)]
+            sidecars = {r: report_json(rep) for r, rep in reports.items()}
+            verdict = audit(list(sidecars.values())) if sidecars else None
+            if verdict is not None and not verdict.ok:
+                raise AuditFailed("the disclosure audit found recoverable cells; nothing was published:\n"
+                                  + format_findings(verdict))
+            for region, report in reports.items():
+                if region in wanted:
+                    name = self.names[region]
+                    self.regions_of[name] = region
+                    self.summaries[name] = index_summary(report)
+                    # One line, by the C encoder (indenting takes Python's own, 10x slower: 1.3 s a wave).
+                    self.sidecars[name] = json.dumps(sidecars[region], ensure_ascii=False)
+            del reports, sidecars
+        self.audited = True
+        others = _other_jobs(prepared, self.include, self.language, self.paths["data_path"], self.out, self.wave)
+        for job in others:
+            job.parameters.setdefault("instrument_path", self.paths["instrument_path"])
+            job.parameters["mapping_path"] = self.paths["mapping_path"]
+        self.prepared = prepared = None  # the notebooks read their own files: the data go before the last reports
+        _release_memory()
+        yield [self._staged(job, 1) for job in others]
+
+    def publish(self, results: list[Result]) -> None:
+        """Move each report's files from its staging folder into the output folder (a rename; a
+        copy, written whole, when the two are on different file systems), write each region's
+        sidecar, and give each region's result the figures the index shows."""
+        for result in results:
+            staged = self.staged_in.get(result.name)
+            if staged is None:
+                continue
+            files = list(result.outputs.values()) if result.ok else [f"{result.name}.failed.ipynb"]
+            for file in files:
+                if (staged / file).exists():
+                    _move(staged / file, self.out / file)
+            if result.ok:
+                with contextlib.suppress(FileNotFoundError):
+                    (self.out / f"{result.name}.failed.ipynb").unlink()
+            if result.kind == "region" and result.name in self.regions_of:
+                result.summary = self.summaries[result.name]
+                if result.ok:
+                    atomic_write(self.out / f"{result.name}.json", self.sidecars[result.name])
+                    result.outputs["json"] = f"{result.name}.json"
+
+
+def _move(source: Path, target: Path) -> None:
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        atomic_write(target, source.read_bytes())
+
+
 def render(data_path: str | None = None, wave: int | None = None, regions: list[str] | None = None,
            jobs: int | None = None, out_dir: Path | None = None, timeout: int = 600, language: str = "nl",
            include: tuple[str, ...] = ("validity", "thesis", "regions"), progress: bool = True,
@@ -386,73 +508,75 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
     """Render the reports of one wave (default: the latest) in parallel; returns one result each.
 
     Arguments are checked first (:func:`check_arguments`); the data are prepared once
-    (:func:`monitor.prepare.prepare`), every region's sections are computed with disclosure
-    control across the wave (:func:`monitor.sections.wave_reports`) and audited
-    (:func:`monitor.disclosure.audit`) before anything is published; then the notebooks run
-    and each region report gets its sidecar ``<name>.json``, and its PDF when ``formats``
-    holds ``"pdf"`` (default: ``("html", "pdf")``).
+    (:func:`monitor.prepare.prepare`); every region's sections are computed with disclosure
+    control across the wave (:func:`monitor.sections.iter_wave_reports`), each region's
+    notebook rendering while the next region is computed, into a private staging folder; the
+    audit of the whole wave (:func:`monitor.disclosure.audit`) decides whether anything is
+    published (:class:`AuditFailed`: nothing is). Each region report gets its sidecar
+    ``<name>.json``, and its PDF when ``formats`` holds ``"pdf"`` (default: ``("html", "pdf")``).
     """
-    from .disclosure import audit, format_findings
     from .prepare import prepare
-    from .sections import report_json, wave_reports
 
     formats = check_formats(formats)
     base = check_arguments(data_path, regions, language, min_group_size, min_comment_group_size, out_dir)
     workers = max(1, jobs or os.cpu_count() or 1)
     work = _private_workdir()
     try:
-        # The data are loaded, scored and de-identified first, and what that took is given back
-        # (the de-identifier's lookups alone are some 250 MB) before the workers start: their
-        # kernels start and import while this process computes the sections and runs the audit,
-        # so their start costs no time, and the two never hold their peaks at once. While the
-        # pool is open a signal cancels queued work, stops every worker and kernel, and raises
-        # Interrupted (monitor.execution.WorkerPool); before, Ctrl-C raises KeyboardInterrupt and
-        # the next render removes what a SIGTERM left (the private work folder).
+        # The data are loaded, scored and de-identified first; the de-identifier loads in a child
+        # process meanwhile and never enters this one. The workers start once that child has ended
+        # (the two never hold memory at once), while this process still fits the invariance
+        # models; their kernels start and import while it computes the first regions' sections.
+        # From then on each region's notebook renders while the next region is computed
+        # (_WaveFeed), into a private staging folder: the audit of the whole wave decides whether
+        # anything is published. While the pool is open a signal cancels queued work, stops every
+        # worker and kernel, and raises Interrupted (monitor.execution.WorkerPool); before,
+        # Ctrl-C raises KeyboardInterrupt and the next render removes what a SIGTERM left (the
+        # private work folder).
         from .kernel import ensure_kernel  # [mapping/kernel, issue 10] the project kernel on any install route
 
-        prepared = prepare(data_path, instrument_path, min_group_size, min_comment_group_size,
-                           waves="latest" if wave is None else [int(wave)], mapping=mapping_path,
-                           isolate_deidentification=True)  # the de-identifier's 500 MB never enter this process
-        wave = prepared.waves[-1] if wave is None else int(wave)
-        if wave not in prepared.waves:
-            raise ValueError(f"wave {wave} is not in the data; it holds {', '.join(map(str, prepared.waves))}")
-        _release_memory()
-        with WorkerPool(workers, kernel=ensure_kernel(), cwd=NOTEBOOKS_DIR) as pool:
-            names = output_names(prepared.regions)
+        pool = WorkerPool(workers, kernel=ensure_kernel(), cwd=NOTEBOOKS_DIR)
+        try:
+            prepared = prepare(data_path, instrument_path, min_group_size, min_comment_group_size,
+                               waves="latest" if wave is None else [int(wave)], mapping=mapping_path,
+                               isolate_deidentification=True,  # the de-identifier's 500 MB never enter this process
+                               on_deidentified=pool.start)
+        except BaseException:
+            pool.close()
+            raise
+        with pool:
+            wave = prepared.waves[-1] if wave is None else int(wave)
+            if wave not in prepared.waves:
+                raise ValueError(f"wave {wave} is not in the data; it holds {', '.join(map(str, prepared.waves))}")
+            if regions:
+                unknown = [r for r in regions if r not in prepared.regions]
+                if unknown:
+                    raise ValueError(f"unknown region(s): {', '.join(unknown)}; "
+                                     f"the data hold: {', '.join(prepared.regions)}")
+            _release_memory()
             out = base / str(wave)
             out.mkdir(parents=True, exist_ok=True)
-            reports = wave_reports(prepared, wave) if "regions" in include else {}
-            sidecars = {r: report_json(rep) for r, rep in reports.items()}
-            verdict = audit(list(sidecars.values())) if sidecars else None
-            if verdict is not None and not verdict.ok:
-                raise AuditFailed("the disclosure audit found recoverable cells; nothing was published:\n"
-                                  + format_findings(verdict))
+            feed = _WaveFeed(prepared, wave, regions, include, output_names(prepared.regions), work, out, language,
+                             str(Path(data_path).resolve()) if data_path else None,
+                             str(Path(instrument_path).resolve()) if instrument_path else None, formats,
+                             str(Path(mapping_path).resolve()) if mapping_path else None)
+            del prepared  # the feed holds it until the last region is built
             clean_leftovers(out)
             with claim(out):
-                planned = plan_jobs(prepared, reports, names, work, wave, regions, include, language,
-                                    str(Path(data_path).resolve()) if data_path else None, out,
-                                    str(Path(instrument_path).resolve()) if instrument_path else None, formats,
-                                    str(Path(mapping_path).resolve()) if mapping_path else None)
-                # The notebooks get everything from the prepared files: what this process keeps while
-                # they run is the sidecars (as text) and the index figures, not the data.
-                by_name = {names[r]: r for r in reports}
-                summaries = {names[r]: index_summary(rep) for r, rep in reports.items()}
-                sidecars = {names[r]: json.dumps(side, ensure_ascii=False, indent=1) for r, side in sidecars.items()}
-                del prepared, reports
-                _release_memory()
                 try:
-                    results = pool.run(planned, out, timeout=timeout, progress=progress, label=f"wave {wave}",
-                                       clean=False)
+                    results = pool.run([], work / "stage-1", timeout=timeout, progress=progress,
+                                       label=f"wave {wave}", clean=False, feed=feed.steps())
                 except Interrupted as exc:
+                    if feed.audited:  # what finished after the audit passed is published
+                        feed.publish(exc.results)
+                    else:  # the wave was not audited: nothing of it is published
+                        for result in exc.results:
+                            if result.ok:
+                                result.error = f"cancelled by {signal.Signals(exc.signum).name} before the wave's audit"
+                            result.ok, result.status, result.outputs = False, "cancelled", {}
                     write_index(exc.results, out, wave, language)
                     raise
-                for result in results:
-                    if result.kind == "region" and result.name in by_name:
-                        result.summary = summaries[result.name]
-                    if result.ok and result.kind == "region" and result.name in by_name:
-                        sidecar = f"{result.name}.json"
-                        atomic_write(out / sidecar, sidecars[result.name])
-                        result.outputs["json"] = sidecar
+                feed.publish(results)
+                results.sort(key=lambda r: (r.kind != "validity", r.kind != "thesis"))  # as planned before
                 write_index(results, out, wave, language)
                 return WaveResults(results, out)
     finally:

@@ -10,7 +10,6 @@ notebook computes the same thing from the data file, after checking its SHA-256.
 from __future__ import annotations
 
 import pickle
-from pathlib import Path
 
 from .config import DEFAULT_MIN_COMMENT_GROUP_SIZE, DEFAULT_MIN_GROUP_SIZE
 from .present import View, setup_figures
@@ -60,10 +59,3 @@ def load_report(data_path=None, instrument_path=None, region: str | None = None,
     if region not in reports:
         raise ValueError(f"region {region!r} has no respondents in wave {wave}")
     return reports[region]
-
-
-def save_report(report: RegionReport, path: str | Path) -> Path:
-    """Pickle a prepared report for the notebook (aggregates and de-identified answers only)."""
-    from .files import atomic_write
-
-    return atomic_write(path, pickle.dumps(report), mode=0o600)

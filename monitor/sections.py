@@ -15,6 +15,7 @@ escaped, never interpreted).
 
 from __future__ import annotations
 
+import collections
 import copy
 import functools
 import math
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # pandas and the statistics are imported where they are used:
     from .prepare import Prepared, RegionData
 
 __all__ = ["Label", "Column", "Table", "Sentence", "Figure", "Cell", "Section", "RegionReport", "Hider",
-           "region_report", "wave_reports", "report_json", "band", "position", "effect_size", "trend_label", "SCHEMA",
+           "region_report", "wave_reports", "iter_wave_reports", "report_json", "save_report", "band", "position", "effect_size", "trend_label", "SCHEMA",
            "STRONG_FROM", "CONCERN_BELOW", "MIN_TREND_CHANGE", "STAGE_FROM", "INTERVENTIONS_PATH"]
 
 SCHEMA = "samenwerkingsmonitor.sidecar/1"
@@ -203,29 +204,33 @@ def _base(data: RegionData) -> dict:
     return {"wave": data.wave, "region": data.region}
 
 
+_FIGURES = ("n", "mean", "sd", "ci_low", "ci_high", "pct_favourable")
+
+
 def _aggregate(data: RegionData, rows: pd.DataFrame, by: list[str], measures: list[str], cells: _Cells,
-               group: dict, n_shown: bool = True) -> pd.DataFrame:
-    """``aggregate`` with the wave-wide hidden cells applied and every figure recorded."""
-    import pandas as pd
+               group: dict, n_shown: bool = True) -> list[dict]:
+    """``aggregate`` with the wave-wide hidden cells applied and every figure recorded.
 
-    from .scoring import aggregate
+    One record per group and measure, in the order of :func:`monitor.scoring.aggregate`: the
+    ``by`` keys, ``measure``, the figures (NaN where hidden) and ``hidden``.
+    """
+    from .scoring import aggregate_columns
 
-    table = aggregate(rows, by=by, measures=measures, min_group_size=data.min_group_size) if len(rows) else \
-        pd.DataFrame(columns=by + ["measure", "n", "mean", "ci_low", "ci_high", "pct_favourable", "suppressed"])
-    hidden = []
-    for row in table[by + ["measure", "n", "mean", "suppressed"]].to_dict("records"):
+    if not len(rows):
+        return []
+    columns = aggregate_columns(rows, by=by, measures=measures, min_group_size=data.min_group_size)
+    records = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    for row in records:
         g = {**group, **{b: _plain(row[b]) for b in by if b != "wave"}}
         if "wave" in by:
             g["wave"] = int(row["wave"])
         primary = bool(row["suppressed"])
         true_n = None if primary else row["n"]
         cell = cells.add(g, row["measure"], true_n, row["mean"], primary=primary, n_shown=n_shown)
-        hidden.append(cell.hidden)
-    table["hidden"] = hidden
-    for col in ("n", "mean", "sd", "ci_low", "ci_high", "pct_favourable"):
-        if col in table:
-            table[col] = table[col].astype("float64").mask(table["hidden"])
-    return table
+        row["hidden"] = cell.hidden
+        if cell.hidden:
+            row.update(dict.fromkeys(_FIGURES, math.nan))
+    return records
 
 
 def _plain(value):
@@ -263,14 +268,15 @@ def effect_size(g: float) -> str:
     return "negligible" if g < 0.2 else "small" if g < 0.5 else "medium" if g < 0.8 else "large"
 
 
-def trend_label(previous: pd.Series, latest: pd.Series, min_group_size: int) -> tuple[str, float, float, float]:
+def trend_label(previous: pd.Series | np.ndarray, latest: pd.Series | np.ndarray,
+                min_group_size: int) -> tuple[str, float, float, float]:
     """rising / stable / falling between two waves, from the Welch 95% CI of the change.
 
     A change counts only if its CI excludes zero *and* it is at least 0.10 scale points, so
     that large groups do not turn trivial changes into trends and small groups need a larger
     change. Returns the label, the change and its CI.
     """
-    a, b = previous.dropna().astype(float), latest.dropna().astype(float)
+    a, b = _answered(previous), _answered(latest)
     if len(a) < min_group_size or len(b) < min_group_size:
         return "too_few", np.nan, np.nan, np.nan
     from .effects import welch_difference
@@ -281,6 +287,18 @@ def trend_label(previous: pd.Series, latest: pd.Series, min_group_size: int) -> 
     if high < 0 and diff <= -MIN_TREND_CHANGE:
         return "falling", diff, low, high
     return "stable", diff, low, high
+
+
+def _answered(values) -> np.ndarray:
+    """The non-missing values of a column (Series or array) as float64."""
+    values = values.to_numpy(dtype="float64", na_value=np.nan) if hasattr(values, "to_numpy") else \
+        np.asarray(values, dtype="float64")
+    return values[~np.isnan(values)]
+
+
+def _columns(frame: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarray]:
+    """Columns of a frame as float64 arrays, missing as NaN."""
+    return {c: frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in columns}
 
 
 def _m(measure: str) -> Label:
@@ -306,18 +324,19 @@ def respondents(data: RegionData, hider: Hider) -> Section:
     types = [t for t in ("gemeente", "zorgaanbieder", "anders") if t in set(long["organisation_type"])] + sorted(
         set(long["organisation_type"]) - {"gemeente", "zorgaanbieder", "anders"})
     value = {}
-    for (_, row), (_, shown) in zip(long.iterrows(), inner.iterrows(), strict=True):
-        g = {**base, "function": row["function"], "organisation_type": row["organisation_type"]}
-        c = cells.add(g, None, row["n"], primary=bool(shown["suppressed"]))
-        value[(row["function"], row["organisation_type"])] = c.n if not c.hidden else HIDDEN
+    for f, t, n, suppressed in zip(long["function"].tolist(), long["organisation_type"].tolist(), long["n"].tolist(),
+                                   inner["suppressed"].tolist(), strict=True):
+        c = cells.add({**base, "function": f, "organisation_type": t}, None, n, primary=bool(suppressed))
+        value[(f, t)] = c.n if not c.hidden else HIDDEN
+    per_function = collections.Counter(latest["function"].astype(str).tolist())
+    per_type = collections.Counter(str(t) for t in latest["organisation_type"].dropna().tolist())
     rows = []
     for f in functions:
-        total = int((latest["function"].astype(str) == f).sum())
-        c = cells.add({**base, "function": f}, None, total)
+        c = cells.add({**base, "function": f}, None, per_function[f])
         rows.append([Label("function", f)] + [value.get((f, t), 0) for t in types] + [c.n if not c.hidden else HIDDEN])
     foot = []
     for t in types:
-        c = cells.add({**base, "organisation_type": t}, None, int((latest["organisation_type"] == t).sum()))
+        c = cells.add({**base, "organisation_type": t}, None, per_type[t])
         foot.append(c.n if not c.hidden else HIDDEN)
     total = cells.add(dict(base), None, len(latest))
     rows.append([Label("text", "total")] + foot + [total.n if not total.hidden else HIDDEN])
@@ -338,12 +357,13 @@ def summary(data: RegionData, hider: Hider) -> Section:
     """Trust index and themes this wave: mean, 95% CI, n, % favourable, band, all regions."""
     cells = _Cells(data, "summary", hider)
     mine = _aggregate(data, data.latest, ["wave"], data.measures, cells, {"region": data.region})
-    bench = data.benchmark[data.benchmark["wave"] == data.wave].set_index("measure")
+    benchmark = data.benchmark[(data.benchmark["wave"] == data.wave).to_numpy()]
+    bench = {r["measure"]: r for r in benchmark.to_dict("records")}
     rows, profile = [], []
-    for _, row in mine.iterrows():
+    for row in mine:
         m = row["measure"]
-        b_mean = _num(bench.loc[m, "mean"]) if m in bench.index else None
-        b_n = None if m not in bench.index or _num(bench.loc[m, "n"]) is None else int(bench.loc[m, "n"])
+        b_mean = _num(bench[m]["mean"]) if m in bench else None
+        b_n = None if m not in bench or _num(bench[m]["n"]) is None else int(bench[m]["n"])
         cells.add({"wave": data.wave}, m, b_n, b_mean, primary=b_mean is None)
         mean = _num(row["mean"])
         where = position(mean, _num(row["ci_low"]), _num(row["ci_high"]), b_mean)
@@ -378,24 +398,22 @@ def trends(data: RegionData, hider: Hider) -> Section:
     labels = {}
     if len(data.waves) >= 2:
         prev, last = data.waves[-2], data.waves[-1]
-        hidden = {(int(w), m): h for w, m, h in zip(table["wave"], table["measure"], table["hidden"], strict=True)}
-        wave = data.scores["wave"].to_numpy()
+        hidden = {(int(r["wave"]), r["measure"]): r["hidden"] for r in table}
+        wave = data.scores["wave"].to_numpy(dtype="float64", na_value=np.nan)
+        values = _columns(data.scores, data.measures)
         for m in data.measures:
             if hidden.get((prev, m), True) or hidden.get((last, m), True):
                 labels[m] = ("too_few", np.nan, np.nan, np.nan)
                 continue
-            values = data.scores[m]
-            labels[m] = trend_label(values[wave == prev], values[wave == last], data.min_group_size)
+            labels[m] = trend_label(values[m][wave == prev], values[m][wave == last], data.min_group_size)
     since = {}
     if len(data.waves) >= 3:
         first, last = data.waves[0], data.waves[-1]
-        wave = data.scores["wave"].to_numpy()
         for m in data.measures:
             if hidden.get((first, m), True) or hidden.get((last, m), True):
                 since[m] = ("too_few", np.nan, np.nan, np.nan)
             else:
-                values = data.scores[m]
-                since[m] = trend_label(values[wave == first], values[wave == last], data.min_group_size)
+                since[m] = trend_label(values[m][wave == first], values[m][wave == last], data.min_group_size)
     columns = [Column("col_theme", "label")]
     for w in data.waves:
         columns += [Column(Label("year", str(w)), "mean"), Column(Label("n_wave", str(w)), "count")]
@@ -403,7 +421,7 @@ def trends(data: RegionData, hider: Hider) -> Section:
     if since:
         columns.append(Column(Label("since", str(data.waves[0])), "label"))
     rows, series = [], []
-    records = {(int(r["wave"]), r["measure"]): r for r in table.to_dict("records")}
+    records = {(int(r["wave"]), r["measure"]): r for r in table}
     for m in data.measures:
         row = [_m(m)]
         points = []
@@ -431,27 +449,32 @@ def trends(data: RegionData, hider: Hider) -> Section:
                    figures=[Figure("trends", figure)], cells=cells.cells)
 
 
+def _municipal(data: RegionData, columns: list[str]) -> pd.DataFrame:
+    """Those ``columns`` of this wave's scores for respondents of a gemeente (selected first:
+    filtering every column costs more than the table)."""
+    return data.latest[columns][(data.latest["organisation_type"] == "gemeente").to_numpy()]
+
+
 def differences(data: RegionData, hider: Hider, by: str) -> Section:
     """Group means minus the regional mean per measure (this wave), by function or by
     municipality (gemeenten only); hidden cells read "too few"."""
     key = "functions" if by == "function" else "municipalities"
     cells = _Cells(data, key, hider)
-    rows_data = data.latest if by == "function" else data.latest[data.latest["organisation_type"] == "gemeente"]
+    rows_data = data.latest if by == "function" else _municipal(data, [by, *data.measures])
     group = {"region": data.region, "wave": data.wave}
     if by == "organisation":
         group["organisation_type"] = "gemeente"
     table = _aggregate(data, rows_data, [by], data.measures, cells, group, n_shown=False)
     overall = data.latest[data.measures].astype(float).mean()
-    table["diff"] = table["mean"] - table["measure"].map(overall)
-    groups = sorted(table[by].astype(str).unique()) if len(table) else []
-    heads = rows_data[by].astype(str).value_counts()
+    diff = {(str(r[by]), r["measure"]): r["mean"] - overall[r["measure"]] for r in table}
+    groups = sorted({g for g, _ in diff})
+    heads = collections.Counter(str(v) for v in rows_data[by].tolist())
     rows = []
     for g in groups:
-        part = table[table[by].astype(str) == g].set_index("measure")
         label = Label("function", g) if by == "function" else g
-        head = cells.add({**group, by: g}, None, int(heads.get(g, 0)))  # n per row: a head count, protected too
+        head = cells.add({**group, by: g}, None, heads[g])  # n per row: a head count, protected too
         rows.append([label, None if head.hidden else head.n]
-                    + [_num(part.loc[m, "diff"]) if m in part.index else None for m in data.measures])
+                    + [_num(diff[g, m]) if (g, m) in diff else None for m in data.measures])
     hidden = sum(1 for r in rows for v in r[2:] if v is None)
     columns = [Column("col_function" if by == "function" else "municipality", "label" if by == "function" else "text"),
                Column("n", "count")]
@@ -463,16 +486,14 @@ def differences(data: RegionData, hider: Hider, by: str) -> Section:
 def within_municipality(data: RegionData, hider: Hider) -> Section:
     """Trust index by municipality and function among municipal staff (small cells hidden)."""
     cells = _Cells(data, "within", hider)
-    rows_data = data.latest[data.latest["organisation_type"] == "gemeente"]
     index_id = data.measures[0]
+    rows_data = _municipal(data, ["organisation", "function", index_id])
     group = {"region": data.region, "wave": data.wave, "organisation_type": "gemeente"}
     table = _aggregate(data, rows_data, ["organisation", "function"], [index_id], cells, group, n_shown=False)
-    functions = sorted(table["function"].astype(str).unique()) if len(table) else []
-    rows = []
-    for org in sorted(table["organisation"].astype(str).unique()) if len(table) else []:
-        part = table[table["organisation"].astype(str) == org].set_index(table["function"].astype(str)
-                                                                          [table["organisation"].astype(str) == org])
-        rows.append([org] + [(_num(part.loc[f, "mean"]) if f in part.index else np.nan) for f in functions])
+    means = {(str(r["organisation"]), str(r["function"])): r["mean"] for r in table}
+    functions = sorted({f for _, f in means})
+    rows = [[org] + [_num(means[org, f]) if (org, f) in means else np.nan for f in functions]
+            for org in sorted({o for o, _ in means})]
     columns = [Column("municipality", "text")] + [Column(Label("function", f), "mean") for f in functions]
     return Section("within", tables=[Table("within", columns, rows, row_header=True)], cells=cells.cells)
 
@@ -487,16 +508,15 @@ def perspective_gap(data: RegionData, hider: Hider) -> Section:
     table = _aggregate(data, latest, ["organisation_type"], data.measures, cells,
                        {"region": data.region, "wave": data.wave}, n_shown=False)
     rows, figure, valid = [], [], []
-    hidden = {(str(t), m): h for t, m, h in zip(table["organisation_type"], table["measure"], table["hidden"],
-                                                 strict=True)}
+    hidden = {(str(r["organisation_type"]), r["measure"]): r["hidden"] for r in table}
     kind = latest["organisation_type"].astype(str).to_numpy()
+    scores = _columns(latest, data.measures)
     for m in data.measures:
         if any(hidden.get((t, m), True) for t in ("gemeente", "zorgaanbieder")):
             rows.append([_m(m), None, None, None, None, None])
             figure.append({"measure": m, "gemeente": None, "zorgaanbieder": None})
             continue
-        values = latest[m].astype("float64")
-        a, b = values[kind == "gemeente"].dropna(), values[kind == "zorgaanbieder"].dropna()
+        a, b = _answered(scores[m][kind == "gemeente"]), _answered(scores[m][kind == "zorgaanbieder"])
         diff, low, high = welch_difference(b, a)  # gemeente minus zorgaanbieder
         g = hedges_g(b, a)
         rows.append([_m(m), float(a.mean()), float(b.mean()), float(diff), [float(low), float(high)], float(g)])
@@ -648,12 +668,12 @@ def life_cycle(data: RegionData, hider: Hider, trend_labels: dict) -> Section:
     if not stages or stages[0].id not in data.latest:
         return Section("lifecycle", sentences=[Sentence("stages_missing", {})])
     table = _aggregate(data, data.latest, ["wave"], [s.id for s in stages], cells, {"region": data.region})
-    table = table.set_index("measure")
+    table = {r["measure"]: r for r in table}
     rows, reached, known = [], 0, True
     for s in stages:
-        mean = _num(table.loc[s.id, "mean"]) if s.id in table.index else None
+        mean = _num(table[s.id]["mean"]) if s.id in table else None
         rows.append([Label("stage", f"{s.stage}|{s.id}"), mean,
-                     [_num(table.loc[s.id, "ci_low"]), _num(table.loc[s.id, "ci_high"])] if mean is not None else HIDDEN])
+                     [_num(table[s.id]["ci_low"]), _num(table[s.id]["ci_high"])] if mean is not None else HIDDEN])
         if mean is None:
             known = False
         if known and mean is not None and mean >= STAGE_FROM and reached == s.stage - 1:
@@ -678,11 +698,15 @@ def open_answers(data: RegionData) -> Section:
     groups of at least ``min_comment_group_size`` respondents; plain text, sorted."""
     latest = data.latest_frame
     groups = []
+    grouped = latest.groupby("organisation_type", observed=True)
+    codes = grouped.ngroup().to_numpy()
+    parts = [(group, np.flatnonzero(codes == i)) for i, group in enumerate(grouped.size().index)]
     for question in data.instrument.open_questions:
         if question["id"] not in latest:
             continue
-        for group, rows in latest.groupby("organisation_type", observed=True):
-            answers = rows[question["id"]].dropna().astype(str)
+        column = latest[question["id"]].to_numpy(dtype=object, na_value=None)
+        for group, rows in parts:
+            answers = [str(a) for a in column[rows] if a is not None]
             answers = [a for a in answers if a.strip()]
             shown = len(rows) >= data.min_comment_group_size
             groups.append({"question": question["id"], "type": str(group), "shown": shown,
@@ -695,19 +719,26 @@ def open_answers(data: RegionData) -> Section:
 
 def method_note(data: RegionData, hider: Hider) -> Section:
     """n, reliability per theme this wave, the rules, the data fingerprint and versions."""
+    import pandas as pd
+
     from .reliability import cronbach_alpha
     from .scoring import reverse_key
 
     cells = _Cells(data, "method", hider)
     latest = data.latest_frame
     total = cells.add(_base(data), None, len(latest))
-    keyed = reverse_key(latest, data.instrument)
+    items = list(dict.fromkeys(i for theme in data.instrument.themes for i in theme.item_ids if i in latest))
+    # The keyed items once, as one float matrix (a copy of every column, or a selection of
+    # columns per theme, costs more than the alphas themselves).
+    keyed = reverse_key(latest[items], data.instrument).to_numpy(dtype="float64", na_value=np.nan)
+    column_of = {item: j for j, item in enumerate(items)}
     alphas = []
     for theme in data.instrument.themes:
-        if not set(theme.item_ids) <= set(keyed.columns):
+        if not all(i in column_of for i in theme.item_ids):
             continue
         if len(latest) >= MIN_RELIABILITY_N:
-            alpha, source = float(cronbach_alpha(keyed[theme.item_ids])["alpha"]), "this_region"
+            block = pd.DataFrame(keyed[:, [column_of[i] for i in theme.item_ids]], columns=theme.item_ids)
+            alpha, source = float(cronbach_alpha(block)["alpha"]), "this_region"
         else:
             alpha, source = data.reliability_all.get(data.wave, {}).get(theme.id, np.nan), "all_regions"
         alphas.append([_m(theme.id), _num(alpha), Label("text", source)])
@@ -791,14 +822,34 @@ def wave_reports(prepared: Prepared, wave: int | None = None, regions: list[str]
     that no hidden cell's count or sum can be derived; the regions touched are built again
     with those hidden. ``regions`` limits what is returned, never what is checked.
     """
+    reports = dict(iter_wave_reports(prepared, wave, audit))  # a rebuilt region's last report counts
+    wanted = regions or list(reports)
+    return {r: reports[r] for r in wanted if r in reports}
+
+
+def iter_wave_reports(prepared: Prepared, wave: int | None = None, audit: bool = True):
+    """:func:`wave_reports` one region at a time, for a caller that puts each to work at once.
+
+    Yields ``(region, report)``: first every region with respondents in the wave, then (after
+    the secondary suppression across all of them) each region built again with the extra
+    cells hidden. A region's last report is its final one; ``monitor render`` renders each
+    as it comes and lets a rebuilt region's second report supersede its first.
+    """
     wave = prepared.waves[-1] if wave is None else int(wave)
-    present = [r for r in prepared.regions if (prepared.frame.loc[prepared.frame["region"] == r, "wave"] == wave).any()]
-    reports = {r: region_report(prepared.region(r, wave)) for r in present}
-    if audit:
+    in_wave = (prepared.frame["wave"] == wave).to_numpy(dtype=bool, na_value=False)
+    with_rows = {str(r) for r in prepared.frame["region"][in_wave].dropna().unique()}
+    present = [r for r in prepared.regions if r in with_rows]
+    cells, structure = [], []
+    for r in present:
+        report = region_report(prepared.region(r, wave))
+        if audit:
+            cells += [c.as_dict() for c in report.cells]
+            structure.append(report.structure)
+        yield r, report
+    if audit and cells:
         from .disclosure import secondary_suppression
 
-        cells = [c.as_dict() for rep in reports.values() for c in rep.cells]
-        extra = secondary_suppression(cells, structure=[rep.structure for rep in reports.values()])
+        extra = secondary_suppression(cells, structure=structure)
         if extra:
             by_id = {c["id"]: c for c in cells}
             keys = {_key(by_id[i]["group"], by_id[i]["measure"]) for i in extra}
@@ -806,9 +857,23 @@ def wave_reports(prepared: Prepared, wave: int | None = None, regions: list[str]
             touched = {by_id[i]["group"].get("region") for i in extra}
             for r in present:
                 if r in touched or None in touched:
-                    reports[r] = region_report(prepared.region(r, wave), hider)
-    wanted = regions or present
-    return {r: reports[r] for r in wanted if r in reports}
+                    yield r, region_report(prepared.region(r, wave), hider)
+
+
+def save_report(report: RegionReport, path: str | Path) -> Path:
+    """Pickle a prepared report for a notebook's kernel (aggregates and de-identified answers only).
+
+    The file is private (mode 0600, created new, never replacing one) and temporary: ``monitor
+    render`` writes it in its private work folder before it hands the job to a worker and removes
+    the folder after the run, so it is not synced to disk.
+    """
+    import os
+    import pickle
+
+    path = Path(path)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+        pickle.dump(report, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
 
 
 def report_json(report: RegionReport) -> dict:

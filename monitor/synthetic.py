@@ -41,7 +41,7 @@ import pandas as pd
 from .files import FileExistsNoForce, atomic_writer
 from .instrument import Instrument, load_instrument
 
-__all__ = ["simulate", "Simulation", "write_simulation"]
+__all__ = ["simulate", "Simulation", "write_simulation", "simulation_seed"]
 
 # -- fixed parts of the population model ---------------------------------------------------
 FACTORS = ["contextuele_factoren", "betekenisgeving", "argumentatief_proces", "reflectief_proces",
@@ -373,6 +373,18 @@ def simulate(regions: int = 6, respondents: int = 1200, waves: int = 3, seed: in
         "geography": geography,
     }
     return Simulation(responses=frame, truth=truth)
+
+
+def simulation_seed(path: Path) -> int | None:
+    """The seed of a simulated dataset (from its truth file beside it), or None for real data."""
+    path = Path(path)
+    for candidate in (path.with_name(path.stem + ".truth.json"), path.with_name("truth.json")):
+        if candidate.exists():
+            try:
+                return json.loads(candidate.read_text(encoding="utf-8"))["settings"]["seed"]
+            except (KeyError, ValueError):
+                return None
+    return None
 
 
 def write_simulation(simulation: Simulation, out: str | Path, truth_path: str | Path | None = None,

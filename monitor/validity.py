@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import json
 import os
 import warnings
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from .data import load_responses
 from .instrument import Background, Instrument, instrument_from_keys, load_instrument
 from .present import escape_markdown
 from .scoring import reverse_key
+from .synthetic import simulation_seed
 from .tables import apa_number, apa_p
 from .texts import text
 
@@ -111,18 +111,6 @@ def _with_notes(sentence: str, notes: list[str], language: str) -> str:
 
 
 # -- loading -------------------------------------------------------------------------------------
-def simulation_seed(path: Path) -> int | None:
-    """The seed of a simulated dataset (from its truth file beside it), or None for real data."""
-    path = Path(path)
-    for candidate in (path.with_name(path.stem + ".truth.json"), path.with_name("truth.json")):
-        if candidate.exists():
-            try:
-                return json.loads(candidate.read_text(encoding="utf-8"))["settings"]["seed"]
-            except (KeyError, ValueError):
-                return None
-    return None
-
-
 def _with_columns(instrument: Instrument, columns) -> Instrument:
     """The instrument with extra columns to read (e.g. a grouping column), as text background
     variables, so that the loader keeps them."""

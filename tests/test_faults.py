@@ -249,6 +249,57 @@ def test_a_hung_cell_times_out_and_the_next_report_does_not_wait_for_its_kernel(
     assert list(runtime.iterdir()) == []
 
 
+def test_reports_on_one_kept_kernel_share_one_connection_and_no_names(tmp_path):
+    # A worker keeps its kernel and that kernel's client from one report to the next (a new client
+    # costs 0.2 s of waiting per report); what one notebook defined is gone for the next, and
+    # each notebook gets its own outputs.
+    first = one_cell_notebook(tmp_path / "first.ipynb", "secret = 'region A'\nprint(secret)")
+    second = one_cell_notebook(tmp_path / "second.ipynb", "print('secret' in globals())")
+    third = one_cell_notebook(tmp_path / "third.ipynb", "print('third')")
+    try:
+        results = [render_one(_job(name, nb), tmp_path / "out") for name, nb in
+                   (("first", first), ("second", second))]
+        client = execution._WORKER["kc"]
+        results.append(render_one(_job("third", third), tmp_path / "out"))
+        assert execution._WORKER["kc"] is client, "the third report reused the connection"
+    finally:
+        execution._shutdown_worker_kernel()
+    assert [r.status for r in results] == ["ok", "ok", "ok"], [r.error for r in results]
+    outputs = {name: "".join(o.get("text", "") for c in nbformat.read(tmp_path / "out" / f"{name}.ipynb", as_version=4).cells
+                             for o in c.get("outputs", []))
+               for name in ("first", "second", "third")}
+    assert outputs == {"first": "region A\n", "second": "False\n", "third": "third\n"}
+    assert "kc" not in execution._WORKER, "shutting the kernel down closes its connection"
+
+
+def test_a_feed_adds_jobs_while_the_pool_renders_and_a_later_job_supersedes_an_earlier(tmp_path, runtime):
+    # monitor render computes the next region's sections while the workers render the ones
+    # before; a region rebuilt after the wave's secondary suppression is fed again under its name.
+    notebooks = {name: one_cell_notebook(tmp_path / f"{name}.ipynb", f"print({name!r})")
+                 for name in ("a", "b", "c", "a2")}
+    second = tmp_path / "second"
+    steps = []
+
+    def feed():
+        steps.append("b")
+        yield [_job("b", notebooks["b"])]
+        steps.append("nothing")
+        yield []
+        again = _job("a", notebooks["a2"])
+        again.out = str(second)
+        steps.append("a again, c")
+        yield [again, _job("c", notebooks["c"])]
+
+    with WorkerPool(1, cwd=tmp_path, warm_up="", runtime_dir=runtime) as pool:
+        results = pool.run([_job("a", notebooks["a"])], tmp_path / "out", progress=False, feed=feed())
+    assert steps == ["b", "nothing", "a again, c"]
+    assert [(r.name, r.status) for r in results] == [("a", "ok"), ("b", "ok"), ("c", "ok")]
+    printed = nbformat.read(second / "a.ipynb", as_version=4).cells[-1].outputs[0]["text"]
+    assert printed == "a2\n", "the result of a name is its latest job's, written where that job said"
+    # The first a was handed to the idle worker before the feed's first step: it ran, and is set aside.
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.ipynb")) == ["a.ipynb", "b.ipynb", "c.ipynb"]
+
+
 def test_a_kernel_killed_mid_report_is_retried_once_and_others_are_unaffected(tmp_path, runtime):
     marker = tmp_path / "died-once"
     once = one_cell_notebook(tmp_path / "once.ipynb", f"import os, pathlib\nmarker = pathlib.Path({str(marker)!r})\n"

@@ -87,6 +87,15 @@ def lab(tmp_path_factory):
         make.wait()
 
 
+def _command_line(process) -> str:
+    """A process's command line; "" for one that ended meanwhile (a short-lived helper the server
+    started, seen between its exit and its reaping, has none to read)."""
+    try:
+        return " ".join(process.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied):  # ZombieProcess is a NoSuchProcess
+        return ""
+
+
 def test_lab_serves_the_project_kernel_and_notebooks_then_stops_cleanly(lab):
     specs = lab.json("/api/kernelspecs")
     assert KERNEL_NAME in specs["kernelspecs"], sorted(specs["kernelspecs"])
@@ -115,11 +124,11 @@ def test_lab_serves_the_project_kernel_and_notebooks_then_stops_cleanly(lab):
     kernel = lab.json("/api/kernels", "POST", {"name": KERNEL_NAME})
     server = psutil.Process(lab.make.pid)
     deadline = time.monotonic() + STARTUP_SECONDS
-    while not [p for p in server.children(recursive=True) if kernel["id"] in " ".join(p.cmdline())]:
+    while not [p for p in server.children(recursive=True) if kernel["id"] in _command_line(p)]:
         assert time.monotonic() < deadline, "the kernel process did not appear"
         time.sleep(0.2)
     started = [server, *server.children(recursive=True)]
-    kernel_process = next(p for p in started if kernel["id"] in " ".join(p.cmdline()))
+    kernel_process = next(p for p in started if kernel["id"] in _command_line(p))
     assert Path(kernel_process.cmdline()[0]) == Path(sys.executable)
 
     # Stopped as a terminal's Ctrl-C / a logout would stop it: nothing it started is left.

@@ -227,14 +227,23 @@ def test_render_takes_the_mapping_and_hands_every_notebook_instrument_and_mappin
         def __init__(self, workers, kernel, cwd):
             seen["kernel"] = kernel
 
+        def start(self):
+            seen["started"] = True
+
+        def close(self):
+            pass
+
         def __enter__(self):
             return self
 
         def __exit__(self, *exc):
             return False
 
-        def run(self, planned, out, **options):
-            seen["jobs"] = planned
+        def run(self, planned, out, feed=None, **options):
+            latest = {}  # a job fed again under its name (a region rebuilt) supersedes the first
+            for job in list(planned) + [job for more in (feed or ()) for job in more]:
+                latest[job.name] = job
+            seen["jobs"] = list(latest.values())
             return []
 
     monkeypatch.setattr(monitor.render, "WorkerPool", Pool)
@@ -243,8 +252,8 @@ def test_render_takes_the_mapping_and_hands_every_notebook_instrument_and_mappin
     monitor.render.render(data_path=str(path), mapping_path=str(mapping), instrument_path=str(INSTRUMENT_PATH),
                           include=("validity", "regions"), regions=["Regio Hoog-Heidezoom"], out_dir=tmp_path,
                           progress=False)
-    assert seen["kernel"] == "kernel-of-this-python"
-    assert [job.kind for job in seen["jobs"]] == ["validity", "region"]
+    assert seen["kernel"] == "kernel-of-this-python" and seen["started"]
+    assert sorted(job.kind for job in seen["jobs"]) == ["region", "validity"]
     for job in seen["jobs"]:
         assert job.parameters["mapping_path"] == str(mapping.resolve())
         assert job.parameters["instrument_path"] == str(INSTRUMENT_PATH.resolve())

@@ -348,3 +348,53 @@ def test_isolated_scrub_gives_the_same_text_and_keeps_the_lookups_out_of_this_pr
     assert privacy.scrub_texts_isolated(texts) == scrubbed_corpus
     assert privacy._DEIDENTIFIER is None  # this process built no de-identifier
     assert privacy.scrub_texts_isolated([]) == []
+
+
+def test_the_isolated_scrubber_loads_ahead_and_stops_when_not_needed(monkeypatch):
+    """``prepare(isolate_deidentification=True)`` starts the child before reading the data; a
+    scrubber that is never called is stopped (not awaited), and a child's error reaches the caller."""
+    import signal
+    import threading
+    from multiprocessing import Pipe
+
+    scrubber = privacy.IsolatedScrubber()
+    child = scrubber._process
+    assert child.is_alive(), "the child starts loading the de-identifier before it is asked anything"
+    scrubber.close()
+    assert child.exitcode == -signal.SIGTERM, "an unneeded child is stopped while it loads, not awaited"
+
+    def boom(_answers):
+        raise ValueError("no lookups")
+
+    monkeypatch.setattr(privacy, "_deidentifier", lambda: None)
+    monkeypatch.setattr(privacy, "scrub_texts", boom)
+    ours, theirs = Pipe()
+    thread = threading.Thread(target=privacy._scrub_child, args=(theirs,))
+    thread.start()
+    ours.send(["Bel Jan"])
+    kind, error = ours.recv()
+    thread.join(5)
+    assert kind == "error" and isinstance(error, ValueError) and str(error) == "no lookups"
+
+
+def test_prepare_with_isolated_deidentification_equals_prepare_in_process():
+    from monitor.prepare import prepare
+
+    isolated = prepare(None, isolate_deidentification=True, waves="latest")
+    here = prepare(None, waves="latest")
+    questions = [q for q in isolated.instrument.open_question_ids if q in isolated.frame]
+    assert questions
+    pd.testing.assert_frame_equal(isolated.frame[questions], here.frame[questions])
+    assert isolated.frame[questions].notna().sum().sum() > 0
+
+
+def test_the_lookups_are_frozen_out_of_the_collectors_sight_with_almost_no_garbage():
+    """The de-identifier's tries are moved out of the cyclic collector's sight without a full
+    collection first (which would walk them, a second or more); the garbage thereby kept for the
+    process's lifetime is a handful of objects."""
+    code = ("import gc, monitor.privacy as p\np._deidentifier()\nfrozen = gc.get_freeze_count()\n"
+            "gc.unfreeze()\nprint(frozen, gc.collect())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    frozen, garbage = map(int, done.stdout.split())
+    assert frozen > 1_000_000, "the lookup tries are frozen"
+    assert garbage < 1_000

@@ -150,3 +150,69 @@ def test_aggregate_on_demo_hides_small_function_groups(small_sim, instrument):
     assert table.loc[table["suppressed"] != "", ["n", "mean", "ci_low", "pct_favourable"]].isna().all().all()
     with pytest.raises(KeyError, match="not in the data"):
         aggregate(scores, by=["gemeente"])
+
+
+def _messy_scores(seed: int = 5) -> pd.DataFrame:
+    """Scores with missing keys (category, string, Int64), missing values, small groups and an
+    all-missing column: the cases the fast grouping must get right."""
+    rng = np.random.default_rng(seed)
+    size = 400
+    frame = pd.DataFrame({
+        "function": pd.Categorical(rng.choice(["manager", "bestuurder", "overig"], size),
+                                   categories=["overig", "manager", "bestuurder", "unused"]),
+        "organisation": pd.array(rng.choice(["Oss", "Aa", "Zeist", "Ede"], size, p=[.45, .45, .08, .02]),
+                                 dtype="string"),
+        "wave": pd.array(rng.choice([2025, 2024], size), dtype="Int64"),
+        "score": pd.array(np.round(rng.uniform(1, 5, size), 1), dtype="Float64"),
+        "empty": pd.array([pd.NA] * size, dtype="Float64"),
+    })
+    frame.loc[rng.choice(size, 40, replace=False), "score"] = pd.NA
+    for column in ("function", "organisation", "wave"):
+        frame.loc[rng.choice(size, 3, replace=False), column] = pd.NA
+    return frame
+
+
+@pytest.mark.parametrize("by", [["function"], ["organisation", "function"], ["wave", "organisation"]])
+def test_fast_aggregate_equals_pandas_groupby(by):
+    scores = _messy_scores()
+    table = aggregate(scores, by=by, measures=["score", "empty"], min_group_size=5)
+    # the reference: pandas' own groupby (missing keys a group of their own, sorted as pandas sorts)
+    grouped = scores.groupby(by, dropna=False, observed=True, sort=True)
+    values = scores.assign(score=scores["score"].astype("float64"), empty=scores["empty"].astype("float64"))
+    values = values.groupby(by, dropna=False, observed=True, sort=True)
+    expected_keys = grouped.size().index.to_frame(index=False)
+    got_keys = table.loc[table["measure"] == "score", by].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got_keys, expected_keys, check_categorical=True)
+    n = values["score"].count().to_numpy()
+    mean, sd = values["score"].mean().to_numpy(), values["score"].std().to_numpy()
+    fav = values["score"].apply(lambda s: 100 * (s.dropna() >= 4).mean()).to_numpy()
+    half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+    rows = table[table["measure"] == "score"]
+    primary = (n > 0) & (n < 5)
+    assert (rows["suppressed"].to_numpy() == "primary").tolist() == primary.tolist()
+    assert primary.any() and (rows["suppressed"] == "complementary").any() and (rows["suppressed"] == "").any()
+    shown = (rows["suppressed"] == "").to_numpy()
+    np.testing.assert_array_equal(rows["n"].to_numpy()[shown], n[shown])
+    for column, reference in (("mean", mean), ("sd", sd), ("ci_low", mean - half), ("ci_high", mean + half),
+                              ("pct_favourable", fav)):
+        np.testing.assert_allclose(rows[column].to_numpy()[shown], reference[shown], rtol=1e-12, atol=1e-12)
+    assert rows.loc[~shown, ["n", "mean", "sd", "ci_low", "ci_high", "pct_favourable"]].isna().all().all()
+    # the all-missing measure: n 0 in every group, no figure, nothing to hide
+    empty = table[table["measure"] == "empty"]
+    assert (empty["n"] == 0).all() and empty["mean"].isna().all() and (empty["suppressed"] == "").all()
+
+
+def test_aggregate_columns_equal_aggregate():
+    from monitor.scoring import aggregate_columns
+
+    scores = _messy_scores(seed=8)
+    by = ["organisation", "function"]
+    table = aggregate(scores, by=by, measures=["score", "empty"], min_group_size=5)
+    columns = aggregate_columns(scores, by=by, measures=["score", "empty"], min_group_size=5)
+    assert columns["suppressed"] == table["suppressed"].tolist()
+    assert columns["measure"] == table["measure"].tolist()
+    for b in by:  # keys as Python values: a missing string None, a missing category NaN
+        expected = [None if v is pd.NA else v for v in table[b].tolist()]
+        assert [str(v) for v in columns[b]] == [str(v) for v in expected]
+    for name in ("n", "mean", "sd", "ci_low", "ci_high", "pct_favourable"):
+        np.testing.assert_array_equal(np.array(columns[name]), table[name].to_numpy(dtype="float64"))

@@ -351,3 +351,19 @@ def test_key_messages_name_themes_not_the_index_among_flagged_themes(prepared):
             assert [label.id for label in message[0].values["themes"]] == flagged
         else:
             assert not message or message[0].key == "km_flags_none"
+
+
+def test_region_rows_are_the_rows_of_the_region_up_to_the_wave(prepared):
+    """``Prepared.region`` slices by a grouping made once; it must give the rows a mask gives."""
+    frame = prepared.frame
+    first, last = prepared.waves[0], prepared.waves[-1]
+    for region in prepared.regions[:3]:
+        for wave in (first, last):
+            data = prepared.region(region, wave)
+            mask = ((frame["region"] == region) & (frame["wave"] <= wave)).to_numpy()
+            pd.testing.assert_frame_equal(data.frame, frame[mask], check_flags=False)
+            pd.testing.assert_frame_equal(data.scores, prepared.scores[mask], check_flags=False)
+            assert data.waves == sorted(int(w) for w in frame.loc[mask, "wave"].unique())
+            assert data.frame.attrs == {}, "region frames carry no attrs (pandas copies them on every step)"
+    with pytest.raises(ValueError, match="not in the data"):
+        prepared.region("Atlantis")

@@ -1,0 +1,96 @@
+"""`monitor render` streams: each region renders while the next is computed, into a private
+staging folder, and the wave is published only after the audit of every region passed.
+
+These tests render the demo data (latest wave) with one worker and check what reaches the
+output folder against :func:`monitor.sections.wave_reports`, the same sections computed in
+one go: a region that the secondary suppression rebuilds is published as rebuilt, and a wave
+whose audit fails publishes nothing, although its first reports were rendered already.
+"""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from monitor import disclosure
+from monitor.disclosure import AuditResult, Recovery
+from monitor.prepare import prepare
+from monitor.present import View
+from monitor.render import AuditFailed, output_names, render
+from monitor.sections import region_report, report_json, wave_reports
+
+REGIONS_RENDERED = 2
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    return prepare(waves="latest")
+
+
+def _one_more_hidden(chosen, real):
+    """The secondary suppression as if one more cell of the second region were hidden first: that
+    cell (every copy) and whatever else then has to go, so that the region is built twice."""
+    def suppress(all_cells, structure=None, **kwargs):
+        region = sorted({c["group"].get("region") for c in all_cells if c["group"].get("region")})[1]
+        cell = next(c for c in all_cells if c["group"].get("region") == region and not c.get("hidden")
+                    and c["measure"] == "trust_index" and "organisation_type" in c["group"])
+        copies = {c["id"] for c in all_cells if c["group"] == cell["group"] and c["measure"] == cell["measure"]}
+        chosen.append(cell)
+        marked = [dict(c, hidden=True, mean=None) if c["id"] in copies else c for c in all_cells]
+        return set(real(marked, structure=structure, **kwargs)) | copies
+    return suppress
+
+
+def test_a_region_rebuilt_by_the_secondary_suppression_is_published_as_rebuilt(tmp_path, prepared, monkeypatch):
+    chosen: list = []
+    monkeypatch.setattr(disclosure, "secondary_suppression", _one_more_hidden(chosen, disclosure.secondary_suppression))
+    regions = prepared.regions[:REGIONS_RENDERED]
+    results = render(regions=regions, jobs=1, out_dir=tmp_path, include=("regions",), progress=False, formats="html")
+    assert [r.status for r in results] == ["ok"] * REGIONS_RENDERED, [r.error for r in results]
+    expected = wave_reports(prepared, regions=regions)  # with the same extra cell hidden
+    names = output_names(prepared.regions)
+    folder = results.folder
+    for region in regions:
+        published = json.loads((folder / f"{names[region]}.json").read_text(encoding="utf-8"))
+        assert published == json.loads(json.dumps(report_json(expected[region]), ensure_ascii=False))
+    hidden = chosen[0]
+    rebuilt = json.loads((folder / f"{names[hidden['group']['region']]}.json").read_text(encoding="utf-8"))
+    copy = next(c for c in rebuilt["cells"] if c["group"] == hidden["group"] and c["measure"] == hidden["measure"])
+    assert copy["hidden"] and copy.get("mean") is None, "the published report is the rebuilt one"
+    # The report too is the rebuilt one, not the first build (which the worker may have rendered).
+    region = hidden["group"]["region"]
+    first = region_report(prepared.region(region))
+    shown = {kind: {s.key: View(rep, "nl").section_html(s) for s in rep.sections} for kind, rep in
+             (("first", first), ("rebuilt", expected[region]))}
+    changed = [key for key in shown["first"] if shown["first"][key] != shown["rebuilt"][key]]
+    assert changed, "the extra hidden cell changes what the report shows"
+    notebook = nbformat.read(folder / f"{names[region]}.ipynb", as_version=4)
+    page = "".join("".join(o.get("data", {}).get("text/html", "")) for c in notebook.cells for o in c.get("outputs", []))
+    assert all(shown["rebuilt"][key] in page for key in changed)
+    assert not any(shown["first"][key] in page for key in changed)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{names[r]}.{kind}" for r in regions for kind in ("html", "ipynb", "json")]
+        + ["index.html", "status.json", ".status.lock"])
+
+
+def test_a_wave_that_fails_its_audit_publishes_nothing(tmp_path, prepared, monkeypatch):
+    import os
+    import tempfile
+    from pathlib import Path
+
+    real_audit = disclosure.audit
+
+    def failing(sidecars, **kwargs):
+        found = real_audit(sidecars, **kwargs)
+        return AuditResult(found.cells_checked, found.hidden_cells,
+                           [Recovery(ids=("x",), group={"region": "R"}, measure=None, what="n", value=1.0, low=1.0,
+                                     high=1.0, n=1, used=(("y", 1.0),))])
+
+    monkeypatch.setattr(disclosure, "audit", failing)
+    with pytest.raises(AuditFailed, match="nothing was published"):
+        render(regions=prepared.regions[:REGIONS_RENDERED], jobs=1, out_dir=tmp_path, include=("regions",),
+               progress=False, formats="html")
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [], "no report and no index"
+    assert list(Path(tempfile.gettempdir()).glob(f"monitor-render-{os.getpid()}-*")) == [], "the staged reports are gone"
