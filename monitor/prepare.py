@@ -139,7 +139,7 @@ def _deidentify(frame: pd.DataFrame, instrument: Instrument, waves: list[int] | 
     questions = [q for q in instrument.open_question_ids if q in frame]
     if not questions:
         return frame
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # new columns replace the answers: the caller's frame keeps its own
     shown = frame["wave"].isin(waves) if waves is not None else pd.Series(True, index=frame.index)
     present = {q: frame[q].where(shown).dropna().astype(str) for q in questions}
     unique = list(dict.fromkeys(t for column in present.values() for t in pd.unique(column.to_numpy())))
@@ -172,8 +172,8 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
         The mapping file of a survey platform's export (``monitor mapping propose``).
     isolate_deidentification : bool
         De-identify in a child process (:class:`monitor.privacy.IsolatedScrubber`), started
-        once the data are read so that loading its lookups overlaps the scoring: this process
-        never holds them (``monitor render``).
+        before the data are read so that loading its lookups overlaps the reading and scoring:
+        this process never holds them (``monitor render``).
     on_deidentified : callable, optional
         Called without arguments once the open answers are de-identified (and the child process
         has ended), while reliability and invariance are still to be computed: ``monitor render``
@@ -184,22 +184,18 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
     -------
     Prepared
     """
-    from .instrument import cfa_model  # the domain wiring lives with the instrument, not in sem
-    from .sem import invariance_holds, measurement_invariance
-
     check_group_sizes(min_group_size, min_comment_group_size)
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
     source = Path(data_path) if data_path else DEMO_DATA
-    if frame is None:
-        frame = load_responses(source, instrument, mapping=mapping)
     scrubber = None
-    if isolate_deidentification and any(q in frame for q in instrument.open_question_ids):
+    if isolate_deidentification and instrument.open_question_ids:
         from .privacy import IsolatedScrubber
 
-        # Started after the load (whose peak it would add to), it loads while the scores are computed.
-        scrubber = IsolatedScrubber()
+        scrubber = IsolatedScrubber()  # loads its lookups while the data are read and scored
     try:
+        if frame is None:
+            frame = load_responses(source, instrument, mapping=mapping)
         scores = theme_scores(frame, instrument)
         measures = _measures(instrument, scores)
         benchmark = aggregate(scores, by=["wave"], measures=measures, min_group_size=min_group_size)
@@ -212,6 +208,11 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
             scrubber.close()  # the child ends here, also when no answer of these waves was left to scrub
     if on_deidentified is not None:
         on_deidentified()
+    # Imported only now (SciPy's optimisers and statistics, some 45 MB): not while the de-identifier's
+    # child, which holds far more, is alive.
+    from .instrument import cfa_model  # the domain wiring lives with the instrument, not in sem
+    from .sem import invariance_holds, measurement_invariance
+
     keyed = reverse_key(frame, instrument)
     reliability, invariance = {}, {}
     vertrouwen = "vertrouwen" in frame.attrs.get("modules", [m.id for m in instrument.modules])

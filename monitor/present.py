@@ -571,6 +571,7 @@ def _heat_map():
     return colormaps["RdBu"], Normalize(-0.8, 0.8)
 
 
+@functools.lru_cache(maxsize=4096)  # a report's cells repeat few values (means to 2 decimals)
 def _heat_colour(value: float) -> tuple[str, str]:
     """Background and text colour of a heat-map cell (ColorBrewer RdBu: colour-blind safe;
     white text only on the dark ends, so the contrast stays above WCAG's 4.5:1)."""
