@@ -478,9 +478,14 @@ class _WaveFeed:
             if staged is None:
                 continue
             files = list(result.outputs.values()) if result.ok else [f"{result.name}.failed.ipynb"]
-            for file in files:
-                if (staged / file).exists():
-                    _move(staged / file, self.out / file)
+            try:
+                for file in files:
+                    if (staged / file).exists():
+                        _move(staged / file, self.out / file)
+            except OSError as exc:  # a full disk, say: this report failed, the others are published
+                result.ok, result.status, result.outputs = False, "failed", {}
+                result.error = f"cannot publish {describe_os_error(exc, self.out / file)}"
+                continue
             if result.ok:
                 with contextlib.suppress(FileNotFoundError):
                     (self.out / f"{result.name}.failed.ipynb").unlink()

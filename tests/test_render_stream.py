@@ -94,3 +94,61 @@ def test_a_wave_that_fails_its_audit_publishes_nothing(tmp_path, prepared, monke
                progress=False, formats="html")
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [], "no report and no index"
     assert list(Path(tempfile.gettempdir()).glob(f"monitor-render-{os.getpid()}-*")) == [], "the staged reports are gone"
+
+
+def test_publishing_across_file_systems_copies_whole_files(tmp_path, monkeypatch):
+    """The staging folder (in the system's temporary folder) and the output folder may be on two
+    file systems, where a rename fails with EXDEV: the file is then copied, written whole."""
+    import errno
+    import os
+
+    from monitor import render as render_module
+
+    staged, out = tmp_path / "stage", tmp_path / "out"
+    staged.mkdir()
+    out.mkdir()
+    (staged / "r.html").write_bytes(b"<p>rapport</p>")
+    (out / "r.html").write_bytes(b"<p>vorige</p>")
+    real = os.replace
+
+    def across(source, target):
+        if str(source).startswith(str(staged)):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real(source, target)
+
+    monkeypatch.setattr(render_module.os, "replace", across)
+    render_module._move(staged / "r.html", out / "r.html")
+    assert (out / "r.html").read_bytes() == b"<p>rapport</p>"
+    assert sorted(p.name for p in out.iterdir()) == ["r.html"], "no temporary file is left"
+
+    def full(source, target):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(render_module.os, "replace", full)
+    with pytest.raises(OSError, match="No space"):
+        render_module._move(staged / "r.html", out / "r.html")
+
+
+def test_a_report_that_cannot_be_published_is_failed_and_the_others_are_published(tmp_path, monkeypatch):
+    from monitor import render as render_module
+    from monitor.execution import Result
+
+    staged, out = tmp_path / "stage", tmp_path / "out"
+    staged.mkdir()
+    out.mkdir()
+    for name in ("a", "b"):
+        (staged / f"{name}.html").write_text(name)
+    feed = render_module._WaveFeed.__new__(render_module._WaveFeed)
+    feed.out, feed.staged_in, feed.regions_of = out, {"a": staged, "b": staged}, {}
+
+    def move(source, target):
+        if source.name == "a.html":
+            raise OSError(28, "No space left on device")
+        source.replace(target)
+
+    monkeypatch.setattr(render_module, "_move", move)
+    results = [Result(n, n, "validity", True, 1.0, outputs={"html": f"{n}.html"}) for n in ("a", "b")]
+    feed.publish(results)
+    assert (results[0].status, results[0].outputs) == ("failed", {})
+    assert results[0].error == f"cannot publish {out / 'a.html'}: disk full"
+    assert results[1].ok and (out / "b.html").read_text() == "b"
