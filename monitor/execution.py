@@ -87,7 +87,9 @@ class Job:
     code run after the last cell, not kept either; ``products`` maps an output kind
     (``"pdf"``) to the file ``finish`` writes, published as ``<name>.<kind>`` beside the
     HTML. ``html`` ``False`` publishes no HTML page (``monitor render --format pdf``).
-    ``out`` is the folder for this job's files (default: the run's).
+    ``out`` is the folder for this job's files (default: the run's). ``ahead``: a job fed during
+    a run (:meth:`WorkerPool.run`) goes ahead of those still waiting (a long notebook fed late,
+    so that it does not run alone at the end).
     """
 
     name: str
@@ -100,6 +102,7 @@ class Job:
     products: dict = field(default_factory=dict)
     html: bool = True
     out: str | None = None
+    ahead: bool = False
 
 
 @dataclass
@@ -1020,6 +1023,7 @@ class WorkerPool:
                         more = next(feed)
                     except StopIteration:
                         feed, more = None, []
+                    ahead = []
                     for job in more:
                         earlier = latest.get(job.name)
                         if earlier is not None and earlier in queue:
@@ -1031,7 +1035,8 @@ class WorkerPool:
                         planned.append(job)
                         results.append(None)
                         latest[job.name] = len(planned) - 1
-                        queue.append(len(planned) - 1)
+                        (ahead if job.ahead else queue).append(len(planned) - 1)
+                    queue.extendleft(reversed(ahead))  # in the order fed, before those waiting
                     bar.total = len(latest)
                     waiting = 0.0  # the feed is the work to do while the workers render: poll, do not wait
                 for conn in wait([w.conn for w in live], timeout=waiting):

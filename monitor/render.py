@@ -465,6 +465,7 @@ class _WaveFeed:
         for job in others:
             job.parameters.setdefault("instrument_path", self.paths["instrument_path"])
             job.parameters["mapping_path"] = self.paths["mapping_path"]
+            job.ahead = True  # the longest notebooks: started next, not last
         self.prepared = prepared = None  # the notebooks read their own files: the data go before the last reports
         _release_memory()
         yield [self._staged(job, 1) for job in others]

@@ -275,8 +275,9 @@ def test_reports_on_one_kept_kernel_share_one_connection_and_no_names(tmp_path):
 def test_a_feed_adds_jobs_while_the_pool_renders_and_a_later_job_supersedes_an_earlier(tmp_path, runtime):
     # monitor render computes the next region's sections while the workers render the ones
     # before; a region rebuilt after the wave's secondary suppression is fed again under its name.
-    notebooks = {name: one_cell_notebook(tmp_path / f"{name}.ipynb", f"print({name!r})")
-                 for name in ("a", "b", "c", "a2")}
+    notebooks = {name: one_cell_notebook(tmp_path / f"{name}.ipynb",
+                                         f"import time\nprint({name!r}, time.monotonic_ns())")
+                 for name in ("a", "b", "c", "a2", "d", "e")}
     second = tmp_path / "second"
     steps = []
 
@@ -289,15 +290,28 @@ def test_a_feed_adds_jobs_while_the_pool_renders_and_a_later_job_supersedes_an_e
         again.out = str(second)
         steps.append("a again, c")
         yield [again, _job("c", notebooks["c"])]
+        urgent = [_job("d", notebooks["d"]), _job("e", notebooks["e"])]
+        for job in urgent:
+            job.ahead = True
+        steps.append("d, e ahead")
+        yield urgent
 
     with WorkerPool(1, cwd=tmp_path, warm_up="", runtime_dir=runtime) as pool:
         results = pool.run([_job("a", notebooks["a"])], tmp_path / "out", progress=False, feed=feed())
-    assert steps == ["b", "nothing", "a again, c"]
-    assert [(r.name, r.status) for r in results] == [("a", "ok"), ("b", "ok"), ("c", "ok")]
-    printed = nbformat.read(second / "a.ipynb", as_version=4).cells[-1].outputs[0]["text"]
-    assert printed == "a2\n", "the result of a name is its latest job's, written where that job said"
+    assert steps == ["b", "nothing", "a again, c", "d, e ahead"]
+    assert [(r.name, r.status) for r in results] == [("a", "ok"), ("b", "ok"), ("c", "ok"), ("d", "ok"), ("e", "ok")]
+
+    def printed(path):
+        name, when = nbformat.read(path, as_version=4).cells[-1].outputs[0]["text"].split()
+        return name, int(when)
+
+    assert printed(second / "a.ipynb")[0] == "a2", "the result of a name is its latest job's, written where it said"
     # The first a was handed to the idle worker before the feed's first step: it ran, and is set aside.
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.ipynb")) == ["a.ipynb", "b.ipynb", "c.ipynb"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.ipynb")) == [f"{n}.ipynb" for n in "abcde"]
+    # The feed ran to its end while the first a ran; d and e (ahead) then went before the rest, in their order.
+    order = sorted(["a2", "c", "d", "e"], key=lambda n: printed(second / "a.ipynb" if n == "a2"
+                                                            else tmp_path / "out" / f"{n}.ipynb")[1])
+    assert order == ["d", "e", "a2", "c"]
 
 
 def test_a_kernel_killed_mid_report_is_retried_once_and_others_are_unaffected(tmp_path, runtime):
