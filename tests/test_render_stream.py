@@ -152,3 +152,44 @@ def test_a_report_that_cannot_be_published_is_failed_and_the_others_are_publishe
     assert (results[0].status, results[0].outputs) == ("failed", {})
     assert results[0].error == f"cannot publish {out / 'a.html'}: disk full"
     assert results[1].ok and (out / "b.html").read_text() == "b"
+
+
+def test_a_signal_mid_render_stops_every_process_and_publishes_only_whole_audited_reports(tmp_path):
+    """SIGTERM to `monitor render` while its reports render: exit 143, every worker, kernel and
+    child gone, the private work folder removed, and in the output folder only reports that
+    finished after the wave's audit, each with all its files (none at all if the signal came first)."""
+    import glob
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "monitor", "render", "--only", "regions", "--jobs", "2",
+                                "--out", str(out), "--quiet"], stderr=subprocess.PIPE, text=True)
+    seen: set = set()
+    staged = os.path.join(tempfile.gettempdir(), f"monitor-render-{process.pid}-*", "stage-1", "*.html")
+    deadline = time.monotonic() + 240
+    while not glob.glob(staged):
+        assert process.poll() is None, process.stderr.read()
+        assert time.monotonic() < deadline, "no report was rendered"
+        seen |= {p for p in psutil.Process(process.pid).children(recursive=True)}
+        time.sleep(0.05)
+    seen |= set(psutil.Process(process.pid).children(recursive=True))
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    gone, alive = psutil.wait_procs(list(seen), timeout=10)
+    assert alive == [], [(p.pid, p.cmdline()) for p in alive]
+    assert glob.glob(os.path.join(tempfile.gettempdir(), f"monitor-render-{process.pid}-*")) == []
+    folder = next(out.iterdir())
+    statuses = {r["name"]: r for r in json.loads((folder / "status.json").read_text(encoding="utf-8"))}
+    published = {p.name for p in folder.iterdir() if p.suffix in (".html", ".pdf", ".ipynb", ".json")} - {
+        "index.html", "status.json"}
+    finished = {name for name, r in statuses.items() if r["status"] == "ok"}
+    assert published == {f"{name}.{kind}" for name in finished for kind in ("html", "pdf", "ipynb", "json")}
+    assert all(r["status"] in ("ok", "cancelled") for r in statuses.values()), statuses
+    assert not [p for p in folder.iterdir() if p.name.startswith(".") and p.name != ".status.lock"]
