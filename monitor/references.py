@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .present import escape_markdown
+from .texts import LANGUAGES
 
 __all__ = ["Reference", "REFERENCES", "reference_keys", "reference_list", "format_reference"]
 
@@ -33,7 +34,6 @@ _TERMS = {
     "version": {"en": "Version", "nl": "Versie"},
 }
 _HEADING = {"en": "References", "nl": "Literatuur"}
-_LANGUAGES = ("nl", "en")
 
 
 @dataclass(frozen=True)
@@ -164,8 +164,8 @@ def reference_keys() -> list[str]:
 
 
 def _check_language(language: str) -> str:
-    if language not in _LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(_LANGUAGES)}, not {language!r}")
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
     return language
 
 

@@ -172,8 +172,9 @@ def check_formats(formats) -> tuple[str, ...]:
 
 
 def _other_jobs(prepared, include: tuple[str, ...], language: str, data_path: str | None, out: Path,
-                wave: int) -> list[Job]:
-    """The validity notebook and (when the data hold its module) the thesis notebook."""
+                wave: int, instrument_path: str | None, mapping_path: str | None) -> list[Job]:
+    """The validity notebook and (when the data hold its module) the thesis notebook, reading the
+    data through the same instrument and mapping as the region reports."""
     jobs = []
     if "validity" in include and (NOTEBOOKS_DIR / NOTEBOOKS["validity"]).exists():
         jobs.append(Job("validity", NOTEBOOKS_DIR / NOTEBOOKS["validity"],
@@ -185,6 +186,8 @@ def _other_jobs(prepared, include: tuple[str, ...], language: str, data_path: st
         jobs.append(Job("collaboration_factors", NOTEBOOKS_DIR / NOTEBOOKS["thesis"],
                         {"data_path": data_path, "output_dir": str(out / "thesis_tables"), "language": language},
                         "thesis", "Collaboration factors"))
+    for job in jobs:
+        job.parameters.update(instrument_path=instrument_path, mapping_path=mapping_path)
     return jobs
 
 
@@ -223,7 +226,7 @@ def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: 
     figures drawn once). The validity and thesis notebooks are HTML only, whatever ``formats``.
     Every notebook reads the data through the same ``instrument_path`` and ``mapping_path``.
     """
-    jobs = _other_jobs(prepared, include, language, data_path, out, wave)
+    jobs = _other_jobs(prepared, include, language, data_path, out, wave, instrument_path, mapping_path)
     if "regions" in include:
         chosen = regions or sorted(reports)
         unknown = [r for r in chosen if r not in prepared.regions]
@@ -232,9 +235,6 @@ def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: 
         jobs += [_region_job(reports[r], r, names[r], work, wave, prepared.meta["sha256"], language, data_path,
                              instrument_path, formats, mapping_path)
                  for r in chosen if r in reports]  # a region without respondents in this wave has none
-    for job in jobs:
-        job.parameters.setdefault("instrument_path", instrument_path)
-        job.parameters["mapping_path"] = mapping_path
     return jobs
 
 
@@ -416,9 +416,8 @@ class _WaveFeed:
         self.work, self.out, self.language, self.formats = work, out, language, formats
         self.paths = {"data_path": data_path, "instrument_path": instrument_path, "mapping_path": mapping_path}
         self.audited = False
-        self.sidecars: dict[str, str] = {}  # by output name, as text
+        self.sidecars: dict[str, str] = {}  # by output name, as text: one per region report of the wave
         self.summaries: dict[str, dict] = {}
-        self.regions_of: dict[str, str] = {}  # output name -> region
         self.staged_in: dict[str, Path] = {}
 
     def _staged(self, job: Job, step: int) -> Job:
@@ -455,16 +454,14 @@ class _WaveFeed:
             for region, report in reports.items():
                 if region in wanted:
                     name = self.names[region]
-                    self.regions_of[name] = region
                     self.summaries[name] = index_summary(report)
                     # One line, by the C encoder (indenting takes Python's own, 10x slower: 1.3 s a wave).
                     self.sidecars[name] = json.dumps(sidecars[region], ensure_ascii=False)
             del reports, sidecars
         self.audited = True
-        others = _other_jobs(prepared, self.include, self.language, self.paths["data_path"], self.out, self.wave)
+        others = _other_jobs(prepared, self.include, self.language, self.paths["data_path"], self.out, self.wave,
+                             self.paths["instrument_path"], self.paths["mapping_path"])
         for job in others:
-            job.parameters.setdefault("instrument_path", self.paths["instrument_path"])
-            job.parameters["mapping_path"] = self.paths["mapping_path"]
             job.ahead = True  # the longest notebooks: started next, not last
         self.prepared = prepared = None  # the notebooks read their own files: the data go before the last reports
         _release_memory()
@@ -490,7 +487,7 @@ class _WaveFeed:
             if result.ok:
                 with contextlib.suppress(FileNotFoundError):
                     (self.out / f"{result.name}.failed.ipynb").unlink()
-            if result.kind == "region" and result.name in self.regions_of:
+            if result.kind == "region" and result.name in self.sidecars:
                 result.summary = self.summaries[result.name]
                 if result.ok:
                     atomic_write(self.out / f"{result.name}.json", self.sidecars[result.name])

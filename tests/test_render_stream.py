@@ -139,7 +139,7 @@ def test_a_report_that_cannot_be_published_is_failed_and_the_others_are_publishe
     for name in ("a", "b"):
         (staged / f"{name}.html").write_text(name)
     feed = render_module._WaveFeed.__new__(render_module._WaveFeed)
-    feed.out, feed.staged_in, feed.regions_of = out, {"a": staged, "b": staged}, {}
+    feed.out, feed.staged_in, feed.sidecars = out, {"a": staged, "b": staged}, {}
 
     def move(source, target):
         if source.name == "a.html":
