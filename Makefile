@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	# One-time build of the de-identification lookup (a few minutes), so that no render is surprised by it.
-	$(PY) -m monitor.privacy --prepare
+	$(PY) -m monitor.privacy.deidentify --prepare
 	# The notebooks' kernel is the project's own, kept inside the venv (no user-wide install).
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Samenwerkingsmonitor (Python 3)"
 	@touch $@
@@ -39,7 +39,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check monitor tests benchmarks
 
-# Regenerate the committed demo data from its preset (monitor/config.py: DEMO_SETTINGS).
+# Regenerate the committed demo data from its preset (monitor/core/config.py: DEMO_SETTINGS).
 demo: $(STAMP)
 	$(VENV)/bin/monitor simulate data/demo/responses.csv --preset demo --force
 

@@ -44,7 +44,7 @@ CASES = {
     "simulate_national": {
         "what": "simulate 42 regions x 20,000 respondents x 5 waves and write the CSV",
         "python": """
-from monitor.synthetic import simulate, write_simulation
+from monitor.survey.synthetic import simulate, write_simulation
 _, s = timed(lambda: write_simulation(simulate(regions=42, respondents=20000, waves=5, seed=1),
                                       tmp / "national.csv", overwrite=True))
 report(s, rows=100000)
@@ -62,9 +62,9 @@ report(s, rows=len(frame))
         "what": "monitor mapping propose on the national file as a Qualtrics export (default codes), and its load",
         "python": """
 from monitor import load_responses
-from monitor.instrument import load_instrument
-from monitor.platforms import read_export, write_export
-from monitor.propose import propose
+from monitor.survey.instrument import load_instrument
+from monitor.survey.platforms import read_export, write_export
+from monitor.survey.propose import propose
 instrument = load_instrument()
 export = tmp / "national_qualtrics.csv"
 truth = write_export(load_responses(tmp / "national.csv"), instrument, "qualtrics", export, platform_codes=True)
@@ -78,7 +78,7 @@ report(s, rows=len(frame), columns=len(proposal.export.keys), correct=sum(truth.
     "polychoric_20000x48": {
         "what": "polychoric matrix, 20,000 respondents x 48 five-point items",
         "python": """
-from monitor.polychoric import polychoric_matrix
+from monitor.stats.polychoric import polychoric_matrix
 x = pd.read_csv(tmp / "items48.csv")
 _, s = timed(lambda: polychoric_matrix(x))
 report(s)
@@ -88,7 +88,7 @@ report(s)
     "polychoric_bfi_2800x25": {
         "what": "polychoric matrix, psych::bfi 2,800 x 25 six-point items",
         "python": """
-from monitor.polychoric import polychoric_matrix
+from monitor.stats.polychoric import polychoric_matrix
 x = pd.read_csv(tmp / "bfi.csv")
 _, s = timed(lambda: polychoric_matrix(x))
 report(s)
@@ -98,7 +98,7 @@ report(s)
     "parallel_20000x48": {
         "what": "parallel analysis, 20 iterations, 20,000 x 48 (Pearson)",
         "python": """
-from monitor.factor import parallel_analysis
+from monitor.stats.factor import parallel_analysis
 x = pd.read_csv(tmp / "items48.csv")
 (table, suggestion), s = timed(lambda: parallel_analysis(x, n_iter=20, seed=1))
 report(s, n_factors=suggestion["n_factors"], n_components=suggestion["n_components"])
@@ -127,13 +127,13 @@ report(result.get("audit_seconds", s), **{k: v for k, v in result.items() if isi
                 "peak memory of the render's process tree",
         "python": """
 import os, threading, psutil, nbformat, papermill
-from monitor.render import render
+from monitor.render.publish import render
 cores = os.cpu_count()
 floor_nb = tmp / "floor.ipynb"
 nb = nbformat.v4.new_notebook()
 # The floor: a notebook that only starts the kernel and imports what the report imports.
 nb.cells = [nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\\nfrom IPython.display import Markdown, display\\n"
-                                      "from monitor import report")]
+                                      "from monitor.reports import notebook")]
 nb.metadata["kernelspec"] = {"name": "samenwerkingsmonitor", "display_name": "k", "language": "python"}
 nbformat.write(nb, floor_nb)
 def one_floor():
@@ -194,7 +194,7 @@ report(s)
     },
 }
 
-CASES["cfa_wlsmv_25"] = __import__("benchmarks.cfa", fromlist=["CASE"]).CASE  # monitor.cfa vs lavaan WLSMV
+CASES["cfa_wlsmv_25"] = __import__("benchmarks.cfa", fromlist=["CASE"]).CASE  # monitor.stats.sem.cfa vs lavaan WLSMV
 
 # `monitor check` and `monitor score --by region` on simulated exports of 60,000, 600,000 and
 # 3,000,000 rows (3 waves, 42 regions), each run as the command a user types, in its own child
@@ -242,7 +242,7 @@ for _label, _n in LOAD_SIZES.items():
 PREPARE = """
 import sys, shutil
 from pathlib import Path
-from monitor.synthetic import simulate, write_simulation
+from monitor.survey.synthetic import simulate, write_simulation
 tmp = Path(sys.argv[1])
 sim = simulate(regions=42, respondents=20000, waves=5, seed=1)
 write_simulation(sim, tmp / "national.csv", overwrite=True)

@@ -1,5 +1,5 @@
 """Benchmark: the WLSMV fit of a 25-item, 5-factor ordinal CFA (psych's bfi, 2,436 complete
-cases) with ``monitor.cfa`` against lavaan's ``cfa(..., ordered = TRUE, estimator = "WLSMV")``.
+cases) with ``monitor.stats.sem.cfa`` against lavaan's ``cfa(..., ordered = TRUE, estimator = "WLSMV")``.
 
 Registered in ``python -m benchmarks`` (``make bench``) as the case ``cfa_wlsmv_25``; both
 sides read the same ``bfi.csv`` and each times ``--repeat`` fits (medians). Target: at most
@@ -29,7 +29,7 @@ CASE = {
     "what": "WLSMV CFA, 25 six-point items, 5 factors, bfi 2,436 complete cases (lavaan: same model)",
     "python": f"""
 import warnings
-from monitor.cfa import cfa, CFAWarning
+from monitor.stats.sem.cfa import cfa, CFAWarning
 warnings.simplefilter("ignore", CFAWarning)
 x = pd.read_csv(tmp / "bfi.csv").dropna()
 fit, s = timed(lambda: cfa(x, "{MODEL}", estimator="WLSMV", ordered=True))
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import pandas as pd
 
-    from monitor.cfa import CFAWarning, cfa
+    from monitor.stats.sem.cfa import CFAWarning, cfa
 
     warnings.simplefilter("ignore", CFAWarning)
     data = pd.read_csv(ROOT / "tests" / "data" / "bfi.csv").dropna()
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         fit = cfa(data, model, estimator="WLSMV", ordered=True)
         seconds.append(time.perf_counter() - start)
     ours = statistics.median(seconds)
-    print(f"monitor.cfa WLSMV: median {ours:.3f} s over {args.repeat} runs "
+    print(f"monitor.stats.sem.cfa WLSMV: median {ours:.3f} s over {args.repeat} runs "
           f"(chisq.scaled {fit.fit['chisq.scaled']:.3f}, cfi.robust {fit.fit['cfi.robust']:.4f})")
     if not shutil.which("Rscript"):
         print("lavaan: skipped (Rscript is not installed)")

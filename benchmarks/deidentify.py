@@ -1,10 +1,10 @@
-"""Benchmark: scrubbing 20,000 open answers with :func:`monitor.privacy.scrub_texts` (DEDUCE, Menger et al. 2018).
+"""Benchmark: scrubbing 20,000 open answers with :func:`monitor.privacy.deidentify.scrub_texts` (DEDUCE, Menger et al. 2018).
 
 Two batches of 20,000 answers are drawn from the committed demo data's open answers (``open_goed``,
 ``open_anders``), with replacement:
 
 * ``duplicates``: as drawn, so many answers repeat (the demo data has a few hundred distinct answers), which
-  is what a render of simulated data sees; :func:`~monitor.privacy.scrub_texts` scrubs each distinct one once.
+  is what a render of simulated data sees; :func:`~monitor.privacy.deidentify.scrub_texts` scrubs each distinct one once.
 * ``unique``: every answer gets a varying extra sentence, so all 20,000 are distinct and deduplication does not
   help; real open answers are nearly all distinct, so this is the realistic figure for real data.
 
@@ -56,14 +56,14 @@ def _cpu() -> float:
 
 
 def run(repeat: int = 3) -> dict:
-    """Time :func:`monitor.privacy.scrub_texts` on 20,000 answers, ``repeat`` times; return medians.
+    """Time :func:`monitor.privacy.deidentify.scrub_texts` on 20,000 answers, ``repeat`` times; return medians.
 
     Cases: ``duplicates`` and ``unique`` (see the module docstring) in this process (the default), and
     ``unique_2_workers`` with ``workers=2`` (two forked processes). ``seconds`` is wall-clock time, ``cpu_seconds``
     the CPU time of this process and its workers (on a machine shared with other work, wall-clock time can be
     much longer than CPU time); the load average at the start is reported alongside.
     """
-    from monitor import privacy
+    from monitor.privacy import deidentify as privacy
 
     start = time.perf_counter()
     privacy._deidentifier()

@@ -1,18 +1,19 @@
 """Samenwerkingsmonitor workbench: loading, validation, scoring and psychometrics.
 
 The questionnaire lives in ``data/instrument.yaml``; survey exports are read and checked by
-:func:`load_responses`, scored by :mod:`monitor.scoring`, and simulated by
-:mod:`monitor.synthetic`.
+:func:`load_responses`, scored by :mod:`monitor.survey.scoring`, and simulated by
+:mod:`monitor.survey.synthetic`.
 """
 
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
-#: Public names and their modules, imported on first use (PEP 562): ``import monitor.report``
+#: Public names and their modules, imported on first use (PEP 562): ``import monitor.reports.notebook``
 #: in a report's kernel does not load the data readers and statistics it never calls.
-_LAZY = {"DataError": "data", "load_responses": "data", "Instrument": "instrument",
-         "InstrumentError": "instrument", "load_instrument": "instrument", "aggregate": "scoring",
-         "reverse_key": "scoring", "suppress_small_groups": "scoring", "theme_scores": "scoring"}
+_LAZY = {"DataError": "survey.responses", "load_responses": "survey.responses", "Instrument": "survey.instrument",
+         "InstrumentError": "survey.instrument", "load_instrument": "survey.instrument",
+         "aggregate": "survey.scoring", "reverse_key": "survey.scoring", "suppress_small_groups": "survey.scoring",
+         "theme_scores": "survey.scoring"}
 
 
 def __getattr__(name: str):

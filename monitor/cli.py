@@ -25,7 +25,7 @@ read-only folder, permission denied, disk full), reported as one line ``error: <
 (argparse's own usage errors also exit 2); 130 interrupted (Ctrl-C); 141 (128 + SIGPIPE, what
 ``cat`` or ``seq`` give) when the reader of standard output went away, e.g. ``monitor score … | head``:
 nothing is printed then, and ``set -o pipefail`` scripts see the same status as for other tools.
-Every file is written through :mod:`monitor.files`: whole or not at all, no temporary file left.
+Every file is written through :mod:`monitor.core.files`: whole or not at all, no temporary file left.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .config import DEMO_SETTINGS, DEMO_TRUTH, REPORTS_DIR
-from .data import DataError, load_responses, summarise_responses
-from .files import FileExistsNoForce, atomic_writer, describe_os_error
-from .instrument import InstrumentError, load_instrument
-from .scoring import DEFAULT_MIN_GROUP_SIZE, DEFAULT_MIN_SHARE, aggregate, theme_scores
+from .core.config import DEMO_SETTINGS, DEMO_TRUTH, REPORTS_DIR
+from .survey.responses import DataError, load_responses, summarise_responses
+from .core.files import FileExistsNoForce, atomic_writer, describe_os_error
+from .survey.instrument import InstrumentError, load_instrument
+from .survey.scoring import DEFAULT_MIN_GROUP_SIZE, DEFAULT_MIN_SHARE, aggregate, theme_scores
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -219,7 +219,7 @@ def score_table(table, full_precision: bool = False):
 
 
 def cmd_simulate(args) -> int:
-    from .synthetic import simulate, write_simulation
+    from .survey.synthetic import simulate, write_simulation
 
     settings = dict(DEMO_SETTINGS) if args.preset == "demo" else {}
     for key in ("regions", "respondents", "waves", "seed", "first_wave"):
@@ -252,7 +252,7 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from .render import render
+    from .render.publish import render
 
     include = tuple(part.strip() for part in args.only.split(",")) if args.only else ("validity", "thesis", "regions")
     unknown = [part for part in include if part not in ("validity", "thesis", "regions")]
@@ -260,8 +260,8 @@ def cmd_render(args) -> int:
         raise UsageError(f"--only: unknown part(s) {', '.join(unknown)}; choose from validity, thesis, regions")
     if args.mapping:  # checked before any kernel starts; says what is still to review
         _mapping_arguments(args, _instrument(args))
-    from .execution import Interrupted
-    from .render import AuditFailed
+    from .render.execution import Interrupted
+    from .render.publish import AuditFailed
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
@@ -299,7 +299,7 @@ def cmd_render(args) -> int:
 
 def _mapping_arguments(args, instrument) -> dict:
     """``--mapping/--sheet/--header-row`` for the loader; says when a mapping still has lines to review."""
-    from .mapping import CHECK_MARK, load_mapping
+    from .survey.mapping import CHECK_MARK, load_mapping
 
     mapping = getattr(args, "mapping", None)
     if mapping is not None:
@@ -311,8 +311,8 @@ def _mapping_arguments(args, instrument) -> dict:
 
 def cmd_mapping(args) -> int:
     """``monitor mapping propose EXPORT --out mapping.yaml``: a mapping proposed for review."""
-    from .platforms import read_export
-    from .propose import propose
+    from .survey.platforms import read_export
+    from .survey.propose import propose
 
     out = Path(args.out) if args.out else None
     if out is not None:
@@ -343,7 +343,7 @@ def _add_mapping_options(p, sheet: bool = True) -> None:
 
 
 def cmd_audit(args) -> int:
-    from .disclosure import audit_folder, format_findings
+    from .privacy.disclosure import audit_folder, format_findings
 
     try:
         result = audit_folder(args.folder)

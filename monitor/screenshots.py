@@ -1,7 +1,7 @@
 """The README's screenshots, made again from the demo data: ``python -m monitor.screenshots``.
 
 Renders one region report and the validity notebook of the latest demo wave into a temporary
-folder (:func:`monitor.render.render`, exactly as ``make reports`` does), photographs the top of
+folder (:func:`monitor.render.publish.render`, exactly as ``make reports`` does), photographs the top of
 each HTML page with a headless Chromium (Debian: ``apt-get install -y chromium``), and writes
 small PNGs (palette colours, a fixed width, under :data:`MAX_BYTES` each) to ``data/screenshots/``,
 so that they can be committed and refreshed whenever a report changes.
@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .config import DATA_DIR, DEMO_DATA
+from .core.config import DATA_DIR, DEMO_DATA
 
 __all__ = ["SCREENSHOTS_DIR", "MAX_BYTES", "ScreenshotError", "find_browser", "capture", "shrink", "make_screenshots", "main"]
 
@@ -85,7 +85,7 @@ def make_screenshots(out_dir: Path = SCREENSHOTS_DIR, region: str | None = None,
 
     Returns ``{"region_report": path, "validity": path}``.
     """
-    from .render import peek_regions, render
+    from .render.publish import peek_regions, render
 
     browser = find_browser()  # before the render, which takes a while
     region = region or (peek_regions(data_path) or [None])[0]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from monitor import load_instrument
-from monitor.synthetic import simulate
+from monitor.survey.synthetic import simulate
 
 matplotlib.use("Agg")
 

@@ -135,11 +135,11 @@ def assert_inside_and_apart(page) -> None:
 
 @functools.cache
 def printable() -> frozenset[str]:
-    """The characters the PDF's fonts (monitor.pdf.FONT_DIRS) have a glyph for. Others are drawn
+    """The characters the PDF's fonts (monitor.reports.pdf.FONT_DIRS) have a glyph for. Others are drawn
     as a missing-glyph box, whose text a PDF carries only as one shared code: not readable back."""
     from fontTools.ttLib import TTFont
 
-    from monitor.pdf import _font_dirs
+    from monitor.reports.pdf import _font_dirs
 
     found: set[int] = set()
     for folder in _font_dirs():

@@ -13,10 +13,10 @@ import pandas as pd
 import papermill
 import pytest
 
-from monitor import validity
-from monitor.config import NOTEBOOKS_DIR
-from monitor.factor import PsychometricWarning
-from monitor.instrument import InstrumentError, instrument_from_keys, load_instrument
+from monitor.analyses import validity
+from monitor.core.config import NOTEBOOKS_DIR
+from monitor.stats.factor import PsychometricWarning
+from monitor.survey.instrument import InstrumentError, instrument_from_keys, load_instrument
 
 from .conftest import DATA, EXPECTED
 
@@ -201,8 +201,8 @@ def test_the_notebook_validates_a_questionnaire_from_data_path_and_scales_only(b
 
 
 def test_answers_are_read_and_checked_against_each_items_own_scale(tmp_path):
-    from monitor.data import DataError, load_responses
-    from monitor.scoring import reverse_key
+    from monitor.survey.responses import DataError, load_responses
+    from monitor.survey.scoring import reverse_key
 
     body = ENGLISH_ONLY + """
     answer_scales:

@@ -1,4 +1,4 @@
-"""monitor.cfa against lavaan 0.6 (tests/r/cfa_reference.R writes the references).
+"""monitor.stats.sem.cfa against lavaan 0.6 (tests/r/cfa_reference.R writes the references).
 
 Tolerances (issue 12): chi-square 0.1% relative; fit indices (CFI, TLI, RMSEA and its CI,
 SRMR, their scaled and robust versions) 0.002; loadings and standardized estimates 0.02;
@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor.cfa import CFAWarning, cfa, modification_indices
-from monitor.lavaan_syntax import ModelSyntaxError, parameter_table
+from monitor.stats.sem.cfa import CFAWarning, cfa, modification_indices
+from monitor.stats.sem.syntax import ModelSyntaxError, parameter_table
 
 from .conftest import DATA, EXPECTED
 
@@ -224,7 +224,7 @@ def test_bad_models_give_one_line_errors(model, message):
         cfa(_data("holzinger_swineford.csv"), model)
 
 
-@pytest.mark.filterwarnings("ignore::monitor.cfa.CFAWarning")
+@pytest.mark.filterwarnings("ignore::monitor.stats.sem.cfa.CFAWarning")
 def test_an_item_without_variance_is_a_clear_error():
     frame = _data("holzinger_swineford_missing.csv")
     for missing in ("fiml", "listwise"):

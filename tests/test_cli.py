@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from monitor.config import DEMO_DATA
+from monitor.core.config import DEMO_DATA
 
 from .conftest import run_cli
 

@@ -23,10 +23,10 @@ import pandas as pd
 import pytest
 
 import monitor.cli
-import monitor.synthetic
+import monitor.survey.synthetic
 from monitor.cli import main
-from monitor.config import DEMO_DATA
-from monitor.synthetic import simulate
+from monitor.core.config import DEMO_DATA
+from monitor.survey.synthetic import simulate
 
 SMALL = ["--regions", "2", "--respondents", "3000", "--waves", "1"]  # 3,000 rows, about 0.8 MB
 
@@ -217,7 +217,7 @@ def test_interrupted_write_in_process(tmp_path, monkeypatch, capsys):
 
 
 def test_data_and_truth_the_same_file(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(monitor.synthetic, "simulate", _not_called)
+    monkeypatch.setattr(monitor.survey.synthetic, "simulate", _not_called)
     assert main(["simulate", str(tmp_path / "x.csv"), "--truth", str(tmp_path / "x.csv"), *SMALL]) == 2
     assert _error_lines(capsys.readouterr().err) == [
         f"error: {tmp_path / 'x.csv'}: the data and --truth cannot be the same file; choose another name"]
@@ -255,7 +255,7 @@ def test_bad_score_options(monkeypatch, capsys, option, value, message):
 
 @pytest.mark.parametrize(("option", "value"), [("--regions", "0"), ("--respondents", "-5"), ("--waves", "0")])
 def test_bad_simulate_counts(tmp_path, monkeypatch, capsys, option, value):
-    monkeypatch.setattr(monitor.synthetic, "simulate", _not_called)
+    monkeypatch.setattr(monitor.survey.synthetic, "simulate", _not_called)
     with pytest.raises(SystemExit) as exit_:
         main(["simulate", str(tmp_path / "x.csv"), option, value])
     assert exit_.value.code == 2
@@ -267,7 +267,7 @@ def test_bad_simulate_counts(tmp_path, monkeypatch, capsys, option, value):
 def test_missing_output_folder_is_named_before_loading(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(monitor.cli, "load_responses", _not_called)
-    monkeypatch.setattr(monitor.synthetic, "simulate", _not_called)
+    monkeypatch.setattr(monitor.survey.synthetic, "simulate", _not_called)
     start = time.perf_counter()
     assert main(["score", str(DEMO_DATA), "--by", "region", "--out", "missing/dir/x.csv"]) == 2
     assert main(["simulate", "missing/dir/x.csv", *SMALL]) == 2
@@ -317,7 +317,7 @@ def test_disk_full_score(full_disk, capsys):
 
 def test_read_only_folder_is_found_before_loading(read_only, monkeypatch, capsys):
     monkeypatch.setattr(monitor.cli, "load_responses", _not_called)
-    monkeypatch.setattr(monitor.synthetic, "simulate", _not_called)
+    monkeypatch.setattr(monitor.survey.synthetic, "simulate", _not_called)
     assert main(["score", str(DEMO_DATA), "--by", "region", "--out", str(read_only / "s.csv")]) == 2
     assert main(["simulate", str(read_only / "x.csv"), *SMALL]) == 2
     assert _error_lines(capsys.readouterr().err) == [f"error: {read_only}: read-only file system"] * 2
@@ -345,7 +345,7 @@ def test_permission_denied_is_found_before_loading(monkeypatch, capsys):
 
 
 def test_table_export_failing_leaves_nothing(tmp_path, monkeypatch):
-    from monitor.tables import export_table
+    from monitor.analyses.tables import export_table
 
     def to_csv(self, path_or_buf=None, *args, **kwargs):
         Path(path_or_buf).write_text("half")

@@ -11,7 +11,7 @@ import pytest
 
 from monitor import aggregate, load_instrument, load_responses, theme_scores
 from monitor.cli import SCORE_DECIMALS, build_parser, main
-from monitor.config import DEMO_DATA
+from monitor.core.config import DEMO_DATA
 
 from .conftest import run_cli
 
@@ -116,14 +116,14 @@ def test_simulate_says_what_it_wrote_where(tmp_path):
 
 
 def test_render_ends_with_the_folder_and_lists_failures_even_when_quiet(tmp_path, monkeypatch, capsys):
-    import monitor.render
-    from monitor.execution import Result
+    import monitor.render.publish
+    from monitor.render.execution import Result
 
     folder = tmp_path / "2026"
-    results = monitor.render.WaveResults([
+    results = monitor.render.publish.WaveResults([
         Result("regio-a", "Regio A", "region", True, 1.0, outputs={"ipynb": "regio-a.ipynb", "html": "regio-a.html"}),
         Result("regio-b", "Regio B", "region", False, 1.0, error="ValueError: boom")], folder)
-    monkeypatch.setattr(monitor.render, "render", lambda **_: results)
+    monkeypatch.setattr(monitor.render.publish, "render", lambda **_: results)
 
     assert main(["render", "--out", str(tmp_path), "--verbose"]) == 1
     err = capsys.readouterr().err.splitlines()

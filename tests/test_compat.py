@@ -8,7 +8,7 @@ import pytest
 import sklearn
 from sklearn.utils import check_array
 
-from monitor.compat import factor_analyzer, sklearn_accepts_force_all_finite
+from monitor.stats.compat import factor_analyzer, sklearn_accepts_force_all_finite
 
 
 def _one_factor_data(n=2000, seed=3):
@@ -53,7 +53,7 @@ def _hs():
 
 def test_factor_analyzer_cfa_breaks_under_pandas_3_and_monitor_sem_works():
     """factor_analyzer's CFA writes into arrays pandas 3 hands out read-only."""
-    from monitor.sem import fit_cfa
+    from monitor.stats.sem.measurement import fit_cfa
 
     data = _hs()[[f"x{i}" for i in range(1, 10)]]
     fa = factor_analyzer()
@@ -71,7 +71,7 @@ def test_semopy_efa_breaks_on_numpy_2_and_monitor_efa_works():
     """semopy.efa passes ``bias=`` to numpy.corrcoef, which numpy 2 removed."""
     from semopy import efa as semopy_efa
 
-    from monitor.factor import correlation_matrix, efa
+    from monitor.stats.factor import correlation_matrix, efa
 
     data = _hs()[[f"x{i}" for i in range(1, 10)]]
     try:
@@ -87,7 +87,7 @@ def test_semopy_efa_breaks_on_numpy_2_and_monitor_efa_works():
 def test_semopy_hetcor_breaks_and_monitor_polychoric_works():
     from semopy.polycorr import hetcor
 
-    from monitor.polychoric import polychoric_matrix
+    from monitor.stats.polychoric import polychoric_matrix
 
     from .conftest import DATA, EXPECTED
 

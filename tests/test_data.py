@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from monitor import load_responses, theme_scores
-from monitor.config import DEMO_DATA
+from monitor.core.config import DEMO_DATA
 
 from .conftest import raw_frame, run_cli, sha256
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from monitor.cli import main as cli_main
-from monitor.disclosure import SCHEMA, audit, audit_folder, format_findings, secondary_suppression
-from monitor.scoring import aggregate
+from monitor.privacy.disclosure import SCHEMA, audit, audit_folder, format_findings, secondary_suppression
+from monitor.survey.scoring import aggregate
 
 BASE = {"wave": 2026, "region": "Regio A"}
 
@@ -260,7 +260,7 @@ def test_audit_finds_every_subtraction_and_secondary_suppression_fixes_all():
     assert leaky > 20  # the cases do exercise the audit
 
 
-# -- monitor.scoring.aggregate on its own ----------------------------------------------------
+# -- monitor.survey.scoring.aggregate on its own ----------------------------------------------------
 def _aggregate_cells(frame, by):
     table = aggregate(frame, by=by, measures=["trust_index"])
     cells = []

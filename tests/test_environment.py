@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from monitor.config import KERNEL_NAME, PROJECT_ROOT
+from monitor.core.config import KERNEL_NAME, PROJECT_ROOT
 
 
 def test_environment_yml_installs_the_package_itself():

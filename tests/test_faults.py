@@ -1,7 +1,7 @@
 """Fault injection for notebook execution: signals, kill -9, hung cells, dying kernels, full disks.
 
 The signal tests run a small driver (``python -c``) that renders tiny notebooks through a
-:class:`monitor.execution.WorkerPool`; a thread records every process the driver starts
+:class:`monitor.render.execution.WorkerPool`; a thread records every process the driver starts
 (workers and their kernels) while it runs, and after the signal the test polls, with a 5 s
 deadline, until none of them is left.
 """
@@ -23,8 +23,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from monitor import execution
-from monitor.execution import Interrupted, Job, WorkerPool, claim, clean_leftovers, render_one
+from monitor.render import execution
+from monitor.render.execution import Interrupted, Job, WorkerPool, claim, clean_leftovers, render_one
 
 from .notebook_files import one_cell_notebook
 
@@ -33,7 +33,7 @@ psutil = pytest.importorskip("psutil")  # installed with ipykernel/ipython, whic
 ROOT = Path(__file__).resolve().parent.parent
 GONE_WITHIN = 5.0
 
-# The driver loads monitor.execution without the package's __init__ (pandas, scipy), as the
+# The driver loads monitor.render.execution without the package's __init__ (pandas, scipy), as the
 # workers do: the tests pay for processes, not for imports they do not use.
 DRIVER = r"""
 import json, sys, time, types
@@ -41,7 +41,7 @@ from pathlib import Path
 package = types.ModuleType("monitor")
 package.__path__ = [sys.argv[2] + "/monitor"]
 sys.modules["monitor"] = package
-from monitor.execution import Interrupted, Job, WorkerPool
+from monitor.render.execution import Interrupted, Job, WorkerPool
 spec = json.loads(sys.argv[1])
 jobs = [Job(name, Path(path), {}, "region", name) for name, path in spec["jobs"]]
 code = 0

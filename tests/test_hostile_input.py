@@ -13,8 +13,8 @@ Whitespace normalisation, where a format requires it (and only there):
 
 * Markdown and LaTeX put text on one line: CR LF, CR and LF become a space; Markdown drops
   leading and trailing blanks (as any Markdown renderer does); LaTeX drops control characters.
-* The instrument strips its texts (``monitor.instrument._text``), so a label is its payload stripped.
-* Open answers are de-identified before they reach a report (``monitor.privacy``: control and
+* The instrument strips its texts (``monitor.survey.instrument._text``), so a label is its payload stripped.
+* Open answers are de-identified before they reach a report (``monitor.privacy.deidentify``: control and
   invisible characters removed, long answers cut, personal details replaced): the report must
   show the scrubbed answer exactly; the HTML payloads pass the scrubber unchanged (checked).
 * The sentence templates write ``*`` as ``&#42;`` (so ``**`` of a template marks bold text and
@@ -49,12 +49,12 @@ from matplotlib import cbook
 from matplotlib.text import Text
 
 from monitor import load_instrument, load_responses
-from monitor.config import DEMO_DATA, INSTRUMENT_PATH
-from monitor.prepare import prepare
-from monitor.present import View, escape_html, escape_latex, escape_markdown, escape_mathtext
-from monitor.render import output_names, slug
-from monitor.sections import region_report, report_json
-from monitor.tables import FORMULA_START, export_table
+from monitor.core.config import DEMO_DATA, INSTRUMENT_PATH
+from monitor.reports.prepare import prepare
+from monitor.reports.present import View, escape_html, escape_latex, escape_markdown, escape_mathtext
+from monitor.render.publish import output_names, slug
+from monitor.reports.sections import region_report, report_json
+from monitor.analyses.tables import FORMULA_START, export_table
 
 CORPUS_PATH = Path(__file__).parent / "data" / "hostile_strings.txt"
 # The default font has no glyph for some code points of the corpus (CJK, noncharacters): drawn as boxes.
@@ -84,7 +84,7 @@ CORE = ["<script>alert('xss')</script>", PWN, '"><svg onload=alert(1)>',
 #: Region names of the hostile data: two fold to the same file name, one has no letter at all.
 REGIONS = [f"Regio/Noord {PWN}", f"Regio Noord {PWN}", "€€€"]
 
-#: What the report's templates emit (monitor.present), and nothing else.
+#: What the report's templates emit (monitor.reports.present), and nothing else.
 REPORT_TAGS = {"h1", "h2", "h3", "p", "em", "strong", "table", "thead", "tbody", "tr", "th", "td", "ul", "li",
                "blockquote", "span", "style", "figure", "img"}
 REPORT_ATTRIBUTES = {"scope": re.compile(r"row|col"), "class": re.compile(r"[a-z0-9_ -]+"),
@@ -353,7 +353,7 @@ def test_escape_mathtext_draws_the_literal_text():
     texts = [fig.text(0.01, i / len(PAYLOADS), escape_mathtext(p[:500]), fontsize=4) for i, p in enumerate(PAYLOADS)]
     fig.savefig(BytesIO(), format="png")  # drawn: the first 500 characters of each (long ones cost seconds)
     # Control characters are dropped (they would make the figure's SVG invalid XML); the rest reads as given.
-    from monitor.present import _CONTROL
+    from monitor.reports.present import _CONTROL
 
     for payload, text in zip(PAYLOADS, texts, strict=True):
         assert shown_text(text) == _CONTROL.sub("", payload[:500])
@@ -365,7 +365,7 @@ def test_the_network_guard_sees_markup_that_fetches_and_never_text():
     """to_html refuses a page that would load from the network: the guard must flag fetching
     markup (quoted or not) and never an address a report shows as text (escaped as the report
     escapes it, or as nbconvert writes it back: quotes plain)."""
-    from monitor.execution import external_resources
+    from monitor.render.execution import external_resources
 
     fetching = [p for p in PAYLOADS if re.match(r"<(?:link|base|meta|style)\b", p) and "evil.example" in p]
     assert len(fetching) >= 4
@@ -393,8 +393,8 @@ def test_region_names_enter_the_kernel_only_as_string_literals(hostile, tmp_path
     from papermill.parameterize import parameterize_notebook
     from papermill.translators import PythonTranslator
 
-    from monitor.config import KERNEL_NAME
-    from monitor.render import plan_jobs
+    from monitor.core.config import KERNEL_NAME
+    from monitor.render.publish import plan_jobs
 
     for payload in PAYLOADS:
         (node,) = ast.parse(PythonTranslator.codify({"region": payload})).body
@@ -550,7 +550,7 @@ def test_figure_images_carry_hostile_labels_only_as_escaped_text(instrument_repo
     alt text names the instrument's labels as plain text; the SVG holds them as escaped text."""
     import base64
 
-    from monitor.present import TABLE_STYLE
+    from monitor.reports.present import TABLE_STYLE
 
     report, instrument, injected = instrument_report
     view = View(report, "nl")
@@ -582,8 +582,8 @@ def test_figure_images_carry_hostile_labels_only_as_escaped_text(instrument_repo
 def test_validity_sentences_show_instrument_labels_as_text(demo, hostile_instrument):
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    from monitor import validity
-    from monitor.scoring import reverse_key
+    from monitor.analyses import validity
+    from monitor.survey.scoring import reverse_key
 
     path, instrument, injected = hostile_instrument
     frame = demo[(demo["wave"] == demo["wave"].max()).to_numpy()].reset_index(drop=True)
@@ -710,7 +710,7 @@ def reference_page(notebook_path: Path, folder: Path) -> str:
     """The same notebook with every report output replaced by clean text, as HTML: the template's own markup."""
     import nbformat
 
-    from monitor.execution import to_html
+    from monitor.render.execution import to_html
 
     notebook = nbformat.read(notebook_path, as_version=4)
     for cell in notebook.cells:
@@ -748,11 +748,11 @@ def test_rendered_reports_are_safe_in_every_format(tmp_path, demo, hostile_instr
 
     import nbformat
 
-    if importlib.util.find_spec("monitor.disclosure") is None:
-        pytest.skip("monitor.disclosure (the audit render() runs) has not landed yet")
-    from monitor.execution import external_resources
-    from monitor.render import render
-    from monitor.texts import text as worded
+    if importlib.util.find_spec("monitor.privacy.disclosure") is None:
+        pytest.skip("monitor.privacy.disclosure (the audit render() runs) has not landed yet")
+    from monitor.render.execution import external_resources
+    from monitor.render.publish import render
+    from monitor.core.texts import text as worded
 
     instrument_path, instrument, injected = hostile_instrument
     data_path = tmp_path / "hostile.csv"
@@ -848,7 +848,7 @@ def test_pdf_shows_hostile_data_as_text_inside_the_text_block(hostile, language)
     the PDF as written, no compile fails, and no text runs out of its cell or the text block."""
     import pdfplumber
 
-    from monitor.pdf import MAX_CELL, report_pdf
+    from monitor.reports.pdf import MAX_CELL, report_pdf
 
     from .pdf_reading import A4, assert_inside_and_apart, assert_reads_back, stream_text
 

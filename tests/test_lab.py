@@ -24,7 +24,7 @@ import nbformat
 import psutil
 import pytest
 
-from monitor.config import KERNEL_NAME, PROJECT_ROOT
+from monitor.core.config import KERNEL_NAME, PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

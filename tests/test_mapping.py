@@ -1,7 +1,7 @@
 """The mapping file: validation with one-line errors, and what applying it does to the data.
 
 Also: the instrument's answer-wording aliases, ``--instrument`` with its own aliases, and the
-notebooks' kernel on every install route (:mod:`monitor.kernel`).
+notebooks' kernel on every install route (:mod:`monitor.render.kernel`).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import pytest
 import yaml
 
 from monitor.cli import main
-from monitor.config import DEMO_DATA, INSTRUMENT_PATH
-from monitor.data import DataError, load_responses
-from monitor.instrument import _fold, load_instrument
-from monitor.mapping import MappingError, load_mapping
-from monitor.scoring import aggregate, theme_scores
+from monitor.core.config import DEMO_DATA, INSTRUMENT_PATH
+from monitor.survey.responses import DataError, load_responses
+from monitor.survey.instrument import _fold, load_instrument
+from monitor.survey.mapping import MappingError, load_mapping
+from monitor.survey.scoring import aggregate, theme_scores
 
 INSTRUMENT = load_instrument()
 HEADER = DEMO_DATA.read_text(encoding="utf-8").splitlines()[0].split(",")
@@ -215,7 +215,7 @@ def test_instrument_option_is_honoured(tmp_path, capsys):
 
 # -- the kernel ---------------------------------------------------------------------------------
 def test_kernel_registered_when_missing(tmp_path, monkeypatch):
-    from monitor import kernel
+    from monitor.render import kernel
 
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share" / "jupyter"))
     said = []
@@ -232,7 +232,7 @@ def test_kernel_of_another_python_is_replaced_by_this_interpreter(tmp_path, monk
     """A user-wide kernel of that name runs another Python (it takes precedence over one
     registered in the environment, which may also be read-only): a private spec for this
     interpreter comes first on JUPYTER_PATH, and the renderer says so."""
-    from monitor import kernel
+    from monitor.render import kernel
 
     foreign = tmp_path / "user" / "kernels" / "monitor-test-kernel"
     foreign.mkdir(parents=True)

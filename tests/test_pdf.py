@@ -1,4 +1,4 @@
-"""The PDF region report (monitor.pdf): A4, what it says, its layout and its accessibility tags.
+"""The PDF region report (monitor.reports.pdf): A4, what it says, its layout and its accessibility tags.
 
 The PDF is read back with pdfplumber through its tagged structure (tests/pdf_reading.py): text
 per paragraph, heading and table cell, the characters' positions, the figures' alt text.
@@ -13,11 +13,11 @@ import pdfplumber
 import pytest
 
 from monitor import load_responses
-from monitor.config import DEMO_DATA
-from monitor.pdf import document, escape_typst, report_pdf, write_notebook_pdf
-from monitor.prepare import prepare
-from monitor.present import View
-from monitor.sections import region_report, wave_reports
+from monitor.core.config import DEMO_DATA
+from monitor.reports.pdf import document, escape_typst, report_pdf, write_notebook_pdf
+from monitor.reports.prepare import prepare
+from monitor.reports.present import View
+from monitor.reports.sections import region_report, wave_reports
 
 from .pdf_reading import A4, FOOTER, assert_inside_and_apart, assert_reads_back, elements, squeeze, stream_text
 

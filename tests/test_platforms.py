@@ -2,7 +2,7 @@
 read through the proposed mapping are exactly those of the demo data itself.
 
 Each export is built here from ``data/demo/responses.csv`` in a platform's layout
-(:func:`monitor.platforms.write_export`): Qualtrics (three header rows) with text answers, with
+(:func:`monitor.survey.platforms.write_export`): Qualtrics (three header rows) with text answers, with
 numeric answers and with Qualtrics' default codes, SurveyMonkey (two header rows), LimeSurvey
 codes, SPSS with variable and value labels, and an Excel workbook with a title block on its
 second sheet and question texts as column names.
@@ -15,12 +15,12 @@ import csv
 import pytest
 
 from monitor.cli import main
-from monitor.config import DEMO_DATA
-from monitor.data import DataError, load_responses
-from monitor.instrument import load_instrument
-from monitor.mapping import CHECK_MARK, load_mapping
-from monitor.platforms import read_export, write_export
-from monitor.propose import propose
+from monitor.core.config import DEMO_DATA
+from monitor.survey.responses import DataError, load_responses
+from monitor.survey.instrument import load_instrument
+from monitor.survey.mapping import CHECK_MARK, load_mapping
+from monitor.survey.platforms import read_export, write_export
+from monitor.survey.propose import propose
 
 INSTRUMENT = load_instrument()
 
@@ -216,10 +216,10 @@ def test_a_number_outside_the_scale_is_proposed_as_missing_and_checked(demo, tmp
 
 def test_render_takes_the_mapping_and_hands_every_notebook_instrument_and_mapping(exports, tmp_path, monkeypatch):
     """`monitor render --mapping`: the data are prepared through the mapping, every notebook gets
-    ``instrument_path`` and ``mapping_path``, and the kernel comes from monitor.kernel."""
-    import monitor.kernel
-    import monitor.render
-    from monitor.config import INSTRUMENT_PATH
+    ``instrument_path`` and ``mapping_path``, and the kernel comes from monitor.render.kernel."""
+    import monitor.render.kernel
+    import monitor.render.publish
+    from monitor.core.config import INSTRUMENT_PATH
 
     seen = {}
 
@@ -246,10 +246,10 @@ def test_render_takes_the_mapping_and_hands_every_notebook_instrument_and_mappin
             seen["jobs"] = list(latest.values())
             return []
 
-    monkeypatch.setattr(monitor.render, "WorkerPool", Pool)
-    monkeypatch.setattr(monitor.kernel, "ensure_kernel", lambda: "kernel-of-this-python")
+    monkeypatch.setattr(monitor.render.publish, "WorkerPool", Pool)
+    monkeypatch.setattr(monitor.render.kernel, "ensure_kernel", lambda: "kernel-of-this-python")
     path, _truth, _proposal, mapping = exports["qualtrics_default_codes"]
-    monitor.render.render(data_path=str(path), mapping_path=str(mapping), instrument_path=str(INSTRUMENT_PATH),
+    monitor.render.publish.render(data_path=str(path), mapping_path=str(mapping), instrument_path=str(INSTRUMENT_PATH),
                           include=("validity", "regions"), regions=["Regio Hoog-Heidezoom"], out_dir=tmp_path,
                           progress=False)
     assert seen["kernel"] == "kernel-of-this-python" and seen["started"]

@@ -9,7 +9,7 @@ from scipy.integrate import quad
 from scipy.special import ndtr
 from scipy.stats import norm
 
-from monitor.polychoric import bivariate_normal_cdf, polychoric, polychoric_matrix, smooth_correlation
+from monitor.stats.polychoric import bivariate_normal_cdf, polychoric, polychoric_matrix, smooth_correlation
 
 from .conftest import DATA, EXPECTED
 

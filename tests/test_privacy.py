@@ -1,4 +1,4 @@
-"""De-identification of open answers (monitor.privacy, DEDUCE): recall, precision, regressions, robustness.
+"""De-identification of open answers (monitor.privacy.deidentify, DEDUCE): recall, precision, regressions, robustness.
 
 Definitions used on the labelled corpus ``tests/data/deidentification_corpus.yaml``:
 
@@ -26,9 +26,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from monitor import privacy
-from monitor.privacy import MAX_CHARS, PLACEHOLDERS, scrub_text, scrub_texts
-from monitor.synthetic import FIRST_NAMES, LAST_NAMES
+from monitor.privacy import deidentify as privacy
+from monitor.privacy.deidentify import MAX_CHARS, PLACEHOLDERS, scrub_text, scrub_texts
+from monitor.survey.synthetic import FIRST_NAMES, LAST_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).parent / "data" / "deidentification_corpus.yaml"
@@ -114,7 +114,7 @@ def evaluate(corpus: list[dict], scrubbed: list[str]) -> dict:
 
 @pytest.fixture(scope="session")
 def deidentifier():
-    """The one DEDUCE instance of the session (built from the lookup cache; see monitor.privacy)."""
+    """The one DEDUCE instance of the session (built from the lookup cache; see monitor.privacy.deidentify)."""
     return privacy._deidentifier()
 
 
@@ -256,7 +256,7 @@ def test_a_missing_cache_is_announced_before_it_is_built(monkeypatch, tmp_path, 
 
 
 def test_prepare_command_line(deidentifier):
-    done = subprocess.run([sys.executable, "-m", "monitor.privacy", "--prepare"], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "monitor.privacy.deidentify", "--prepare"], capture_output=True, text=True,
                           cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1].startswith("de-identification lookup is up to date in")
@@ -306,7 +306,7 @@ def test_long_answers_are_cut_visibly(deidentifier):
 
 
 def test_importing_deduce_leaves_logging_alone(deidentifier):
-    # deduce's import calls logging.basicConfig(stream=sys.stdout, level=DEBUG); monitor.privacy undoes that.
+    # deduce's import calls logging.basicConfig(stream=sys.stdout, level=DEBUG); monitor.privacy.deidentify undoes that.
     assert not any(getattr(h, "stream", None) is sys.stdout for h in logging.getLogger().handlers)
     assert logging.getLogger().level != logging.DEBUG
 
@@ -378,7 +378,7 @@ def test_the_isolated_scrubber_loads_ahead_and_stops_when_not_needed(monkeypatch
 
 
 def test_prepare_with_isolated_deidentification_equals_prepare_in_process():
-    from monitor.prepare import prepare
+    from monitor.reports.prepare import prepare
 
     isolated = prepare(None, isolate_deidentification=True, waves="latest")
     here = prepare(None, waves="latest")
@@ -392,7 +392,7 @@ def test_the_lookups_are_frozen_out_of_the_collectors_sight_with_almost_no_garba
     """The de-identifier's tries are moved out of the cyclic collector's sight without a full
     collection first (which would walk them, a second or more); the garbage thereby kept for the
     process's lifetime is a handful of objects."""
-    code = ("import gc, monitor.privacy as p\np._deidentifier()\nfrozen = gc.get_freeze_count()\n"
+    code = ("import gc, monitor.privacy.deidentify as p\np._deidentifier()\nfrozen = gc.get_freeze_count()\n"
             "gc.unfreeze()\nprint(frozen, gc.collect())")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     frozen, garbage = map(int, done.stdout.split())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import PROJECT_ROOT
+from monitor.core.config import PROJECT_ROOT
 
 README = PROJECT_ROOT / "README.md"
 
@@ -108,8 +108,8 @@ def test_readme_block_runs_as_written(block, mirror):
 
 def _check_reports_written():
     """What the README says `make reports` writes: every report of the latest demo wave, with an index."""
-    from monitor.config import DEMO_DATA
-    from monitor.render import peek_regions
+    from monitor.core.config import DEMO_DATA
+    from monitor.render.publish import peek_regions
 
     waves = sorted(p for p in (PROJECT_ROOT / "reports").iterdir() if p.is_dir() and p.name.isdigit())
     latest = waves[-1]

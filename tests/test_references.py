@@ -9,21 +9,22 @@ from html.parser import HTMLParser
 import pytest
 
 import monitor
-from monitor.references import REFERENCES, format_reference, reference_keys, reference_list
+from monitor.analyses.references import REFERENCES, format_reference, reference_keys, reference_list
 
 
 def keys_in_use() -> dict[str, tuple[str, ...]]:
     """Every ``REFERENCES`` / ``REFERENCE_KEYS`` tuple a module of :mod:`monitor` declares (the
     notebooks' lists)."""
     found = {}
-    for info in pkgutil.iter_modules(monitor.__path__):
-        if info.name == "references" or info.name.startswith("_"):  # __main__ would run the command line
+    for info in pkgutil.walk_packages(monitor.__path__, "monitor."):
+        leaf = info.name.rsplit(".", 1)[-1]
+        if leaf == "references" or leaf.startswith("_"):  # __main__ would run the command line
             continue
-        module = importlib.import_module(f"monitor.{info.name}")
+        module = importlib.import_module(info.name)
         for attribute in ("REFERENCES", "REFERENCE_KEYS"):
             keys = getattr(module, attribute, None)
             if isinstance(keys, (tuple, list)):
-                found[f"{info.name}.{attribute}"] = tuple(keys)
+                found[f"{leaf}.{attribute}"] = tuple(keys)
     return found
 
 
@@ -89,7 +90,7 @@ def test_citation_file_and_licence_match_the_package():
 
     import yaml
 
-    from monitor.config import PROJECT_ROOT
+    from monitor.core.config import PROJECT_ROOT
 
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     citation = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))

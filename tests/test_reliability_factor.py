@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor.factor import _fa_eigenvalues, align_factors
+from monitor.stats.factor import _fa_eigenvalues, align_factors
 from monitor.psychometrics import (
     bartlett_sphericity,
     correlation_matrix,
@@ -108,7 +108,7 @@ def test_parallel_analysis_suggests_what_psych_suggests(data, keyed, bfi):
 
 def test_parallel_analysis_recovers_the_simulated_structure():
     """The national-scale simulation has 14 scales in its first 48 items."""
-    from monitor.synthetic import simulate
+    from monitor.survey.synthetic import simulate
 
     sim = simulate(regions=10, respondents=4000, waves=1, seed=4)
     items = sim.responses.columns[7:7 + 48]
@@ -173,7 +173,7 @@ def test_velicer_map_matches_psych_vss(keyed):
 
 
 def test_instrument_reliability_keys_items(small_sim, instrument):
-    from monitor.validity import instrument_reliability
+    from monitor.analyses.validity import instrument_reliability
 
     frame = small_sim.responses.copy()
     frame[instrument.item_ids] = frame[instrument.item_ids].mask(frame[instrument.item_ids] == 9)
@@ -197,7 +197,7 @@ BFI_KEYS = {"A": ["-A1", "A2", "A3", "A4", "A5"], "C": ["C1", "C2", "C3", "-C4",
 
 
 def test_keys_reliability_matches_psych(bfi):
-    from monitor.reliability import scale_reliability
+    from monitor.stats.reliability import scale_reliability
 
     expected = pd.read_csv(EXPECTED / "bfi_keys_reliability.csv").set_index("scale")
     table = scale_reliability(bfi, BFI_KEYS, ordinal=True)
@@ -237,7 +237,7 @@ def test_omega_flips_items_to_the_general_factor_as_psych(bfi):
 
 
 def test_a_constant_item_is_dropped_with_a_warning_as_psych(bfi):
-    from monitor.factor import PsychometricWarning
+    from monitor.stats.factor import PsychometricWarning
 
     expected = pd.read_csv(EXPECTED / "bfi_zero_variance_alpha.csv").iloc[0]
     items = bfi[["C1", "C2", "C3", "C4", "C5"]].assign(Z=3)
@@ -256,7 +256,7 @@ def test_a_constant_item_is_dropped_with_a_warning_as_psych(bfi):
 
 
 def test_composite_reliability_and_ave_match_semtools():
-    from monitor.reliability import composite_reliability
+    from monitor.stats.reliability import composite_reliability
 
     expected = pd.read_csv(EXPECTED / "bfi_composite_reliability.csv").set_index("scale")
     raw = pd.read_csv(EXPECTED / "bfi_cfa_unstandardized.csv")
@@ -284,7 +284,7 @@ def test_suitability_on_the_polychoric_matrix_matches_psych(bfi):
 
 
 def test_degenerate_data_warn_instead_of_failing(bfi):
-    from monitor.factor import PsychometricWarning
+    from monitor.stats.factor import PsychometricWarning
 
     items = bfi[["A1", "A2", "A3", "A4", "A5"]].assign(A2b=bfi["A2"])
     r = correlation_matrix(items)
@@ -295,9 +295,13 @@ def test_degenerate_data_warn_instead_of_failing(bfi):
         assert 0 < kmo(r)[0] < 1
     with pytest.warns(PsychometricWarning) as caught:
         efa(r, 2, method="ml")
-    assert [str(w.message).split(":")[0] for w in caught] == ["EFA"] * 2
-    assert "duplicated" in str(caught[0].message) and "Heywood case(s)" in str(caught[1].message)
-    assert "A2, A2b" in str(caught[1].message)
+    said = [str(w.message) for w in caught]
+    assert all(m.startswith("EFA: ") for m in said), said
+    # The duplicate comes first; whether the singular matrix is smoothed and the ML iterations stop
+    # short depends on the last bits of the eigenvalues (SciPy/NumPy versions), the Heywood case not.
+    assert "duplicated" in said[0]
+    heywood = [m for m in said if "Heywood case(s)" in m]
+    assert len(heywood) == 1 and "A2, A2b" in heywood[0]
     with pytest.warns(PsychometricWarning, match="100 respondents for 140 free parameters"):
         efa(correlation_matrix(bfi.iloc[:100]), 5, n_obs=100)
     # A nearly perfect item: minres runs into its bound and says so.

@@ -2,7 +2,7 @@
 staging folder, and the wave is published only after the audit of every region passed.
 
 These tests render the demo data (latest wave) with one worker and check what reaches the
-output folder against :func:`monitor.sections.wave_reports`, the same sections computed in
+output folder against :func:`monitor.reports.sections.wave_reports`, the same sections computed in
 one go: a region that the secondary suppression rebuilds is published as rebuilt, and a wave
 whose audit fails publishes nothing, although its first reports were rendered already.
 """
@@ -14,12 +14,12 @@ import json
 import nbformat
 import pytest
 
-from monitor import disclosure
-from monitor.disclosure import AuditResult, Recovery
-from monitor.prepare import prepare
-from monitor.present import View
-from monitor.render import AuditFailed, output_names, render
-from monitor.sections import region_report, report_json, wave_reports
+from monitor.privacy import disclosure
+from monitor.privacy.disclosure import AuditResult, Recovery
+from monitor.reports.prepare import prepare
+from monitor.reports.present import View
+from monitor.render.publish import AuditFailed, output_names, render
+from monitor.reports.sections import region_report, report_json, wave_reports
 
 REGIONS_RENDERED = 2
 
@@ -102,7 +102,7 @@ def test_publishing_across_file_systems_copies_whole_files(tmp_path, monkeypatch
     import errno
     import os
 
-    from monitor import render as render_module
+    from monitor.render import publish as render_module
 
     staged, out = tmp_path / "stage", tmp_path / "out"
     staged.mkdir()
@@ -130,8 +130,8 @@ def test_publishing_across_file_systems_copies_whole_files(tmp_path, monkeypatch
 
 
 def test_a_report_that_cannot_be_published_is_failed_and_the_others_are_published(tmp_path, monkeypatch):
-    from monitor import render as render_module
-    from monitor.execution import Result
+    from monitor.render import publish as render_module
+    from monitor.render.execution import Result
 
     staged, out = tmp_path / "stage", tmp_path / "out"
     staged.mkdir()

@@ -14,9 +14,9 @@ import pandas as pd
 import papermill
 import pytest
 
-from monitor.config import NOTEBOOKS_DIR
-from monitor.prepare import prepare
-from monitor.render import Job, external_resources, output_names, render, render_one, run_jobs, slug, write_index
+from monitor.core.config import NOTEBOOKS_DIR
+from monitor.reports.prepare import prepare
+from monitor.render.publish import Job, external_resources, output_names, render, render_one, run_jobs, slug, write_index
 
 from .notebook_files import one_cell_notebook
 
@@ -196,8 +196,8 @@ def test_a_rendered_notebook_reruns_with_papermill_as_it_is(rendered, tmp_path):
 
 
 def test_a_changed_data_file_is_refused_on_rerun(tmp_path):
-    from monitor.config import DEMO_DATA
-    from monitor.report import DataChanged, load_report
+    from monitor.core.config import DEMO_DATA
+    from monitor.reports.notebook import DataChanged, load_report
 
     copy = tmp_path / "responses.csv"
     shutil.copy(DEMO_DATA, copy)
@@ -226,9 +226,9 @@ def test_output_names_are_unique_and_safe():
 
 
 def test_render_plans_only_what_the_data_support(tmp_path, instrument):
-    from monitor.config import DEMO_DATA
-    from monitor.render import plan_jobs
-    from monitor.sections import wave_reports
+    from monitor.core.config import DEMO_DATA
+    from monitor.render.publish import plan_jobs
+    from monitor.reports.sections import wave_reports
 
     frame = pd.read_csv(DEMO_DATA)
     path = tmp_path / "trust.csv"

@@ -203,7 +203,7 @@ def test_fast_aggregate_equals_pandas_groupby(by):
 
 
 def test_aggregate_columns_equal_aggregate():
-    from monitor.scoring import aggregate_columns
+    from monitor.survey.scoring import aggregate_columns
 
     scores = _messy_scores(seed=8)
     by = ["organisation", "function"]

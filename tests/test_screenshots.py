@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from monitor.config import PROJECT_ROOT
+from monitor.core.config import PROJECT_ROOT
 from monitor.screenshots import BROWSERS, MAX_BYTES, SCREENSHOTS_DIR, WIDTH, ScreenshotError, main, shrink
 
 

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 
 from monitor import load_responses
-from monitor.config import DEMO_DATA
-from monitor.prepare import prepare
-from monitor.present import View
-from monitor.sections import Hider, Label, band, region_report, report_json, trend_label, wave_reports
-from monitor.texts import TEXTS
+from monitor.core.config import DEMO_DATA
+from monitor.reports.prepare import prepare
+from monitor.reports.present import View
+from monitor.reports.sections import Hider, Label, band, region_report, report_json, trend_label, wave_reports
+from monitor.core.texts import TEXTS
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +193,7 @@ def test_trend_labels_account_for_group_size():
 def test_bands_and_flags_with_interventions(prepared):
     assert [band(v) for v in (4.2, 3.5, 2.9, np.nan, None)] == ["strong", "attention", "concern", "suppressed",
                                                                  "suppressed"]
-    from monitor.sections import flagged_themes, summary
+    from monitor.reports.sections import flagged_themes, summary
 
     data = prepared.region(prepared.regions[0])
     section = summary(data, Hider())
@@ -233,7 +233,7 @@ def test_figures_draw_nothing_for_hidden_groups(demo_frame):
 def test_interventions_file_is_complete(instrument):
     import yaml
 
-    from monitor.sections import INTERVENTIONS_PATH
+    from monitor.reports.sections import INTERVENTIONS_PATH
 
     data = yaml.safe_load(INTERVENTIONS_PATH.read_text(encoding="utf-8"))
     assert {t.id for t in instrument.themes} | {"trust_index"} <= set(data)
@@ -277,7 +277,7 @@ def test_the_lowest_theme_is_flagged_even_above_the_benchmark(prepared):
 
 
 def test_position_against_all_regions_follows_the_interval():
-    from monitor.sections import position
+    from monitor.reports.sections import position
 
     assert position(3.3, 3.1, 3.5, 3.0) == "above"
     assert position(3.3, 3.1, 3.5, 3.5) == "level"  # the interval touches the benchmark

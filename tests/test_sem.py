@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from monitor.instrument import cfa_model
-from monitor.sem import fit_cfa, measurement_invariance, model_description
+from monitor.survey.instrument import cfa_model
+from monitor.stats.sem.measurement import fit_cfa, measurement_invariance, model_description
 
 from .conftest import DATA, EXPECTED
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from monitor import load_responses
-from monitor.config import DEMO_DATA, DEMO_SETTINGS, DEMO_TRUTH
-from monitor.synthetic import simulate
+from monitor.core.config import DEMO_DATA, DEMO_SETTINGS, DEMO_TRUTH
+from monitor.survey.synthetic import simulate
 
 from .conftest import run_cli
 
@@ -117,7 +117,7 @@ def test_national_dataset_time_and_memory(tmp_path):
     # test process ever had) nor the child's ru_maxrss (which starts at the forking pytest process's
     # size) measures it: the child resets its high-water mark (Linux clear_refs 5) and reads VmHWM.
     code = ("import re; open('/proc/self/clear_refs', 'w').write('5');"
-            "from monitor.synthetic import simulate, write_simulation;"
+            "from monitor.survey.synthetic import simulate, write_simulation;"
             f"write_simulation(simulate(regions=42, respondents=20000, waves=5, seed=1), r'{tmp_path / 'n.csv'}');"
             "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))")
     child = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)

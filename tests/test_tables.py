@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor.tables import (
+from monitor.analyses.tables import (
     WIDE_COLUMNS,
     apa_latex,
     apa_markdown,
@@ -93,7 +93,7 @@ def test_wide_table_is_a_landscape_longtable_with_repeated_header():
 
 
 def test_paths_are_shown_relative(tmp_path, monkeypatch):
-    from monitor.config import PROJECT_ROOT
+    from monitor.core.config import PROJECT_ROOT
 
     monkeypatch.chdir(tmp_path)
     assert relative_path(tmp_path / "out" / "t.tex") == "out/t.tex"

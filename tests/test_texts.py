@@ -1,6 +1,6 @@
 """Every text key exists in every language and reads as written by a person for 0, 1 and many.
 
-The templates of :mod:`monitor.texts` are filled with counts 0, 1 and 7 (plural forms), with
+The templates of :mod:`monitor.core.texts` are filled with counts 0, 1 and 7 (plural forms), with
 numbers that round to zero (no ``-0,00``) and with ordinary numbers, in Dutch and English.
 """
 
@@ -11,7 +11,7 @@ import string
 
 import pytest
 
-from monitor.texts import LANGUAGES, TEXTS, number, plural, text
+from monitor.core.texts import LANGUAGES, TEXTS, number, plural, text
 
 #: Half-made plurals and other machine-made wording that a reader should never see.
 MACHINE_WORDING = re.compile(r"\((?:s|en|'s|len|n)\)|/schalen|schaal/|cel\(|\(\w+\)s\b")

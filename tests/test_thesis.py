@@ -7,9 +7,10 @@ import pandas as pd
 import papermill
 import pytest
 
-from monitor import modelling, thesis
-from monitor.config import NOTEBOOKS_DIR
-from monitor.synthetic import RESULT_PATHS, TRUST_PATHS, TRUST_TO_RESULTS, simulate
+from monitor.stats import modelling
+from monitor.analyses import thesis
+from monitor.core.config import NOTEBOOKS_DIR
+from monitor.survey.synthetic import RESULT_PATHS, TRUST_PATHS, TRUST_TO_RESULTS, simulate
 
 from .conftest import DATA, EXPECTED
 
@@ -78,7 +79,7 @@ def test_recovers_which_factors_drive_results_and_the_mediation(recovery):
 
 
 def test_recovers_the_factor_structure(recovery):
-    from monitor import factor
+    from monitor.stats import factor
 
     td, _truth = recovery
     _table, suggestion = factor.parallel_analysis(td.vd.items, seed=3)
@@ -153,7 +154,7 @@ def test_correlation_note_states_the_marks_the_code_applies(recovery):
     td, _truth = recovery
     md = thesis.show_table(td, {}, "correlations", thesis.correlations(td))
     marks = ", ".join(f"{mark} p < {str(level).lstrip('0')}" for level, mark in reversed(modelling.STAR_LEVELS))
-    from monitor.present import escape_markdown
+    from monitor.reports.present import escape_markdown
 
     assert escape_markdown(marks) in md
     assert modelling.stars(0.0009) == "***" and modelling.stars(0.04) == "*" and modelling.stars(0.06) == ""

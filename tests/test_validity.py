@@ -7,11 +7,11 @@ import pandas as pd
 import papermill
 import pytest
 
-from monitor import validity
-from monitor.config import NOTEBOOKS_DIR
-from monitor.factor import correlation_matrix
-from monitor.tables import apa_number, export_table
-from monitor.texts import number
+from monitor.analyses import validity
+from monitor.core.config import NOTEBOOKS_DIR
+from monitor.stats.factor import correlation_matrix
+from monitor.analyses.tables import apa_number, export_table
+from monitor.core.texts import number
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from importlib.metadata import version
 import pytest
 
 import monitor
-from monitor.config import PROJECT_ROOT
+from monitor.core.config import PROJECT_ROOT
 
 from .conftest import run_cli
 
@@ -36,8 +36,8 @@ def test_changelog_has_a_section_for_it():
 
 @pytest.fixture(scope="module")
 def region_report():
-    from monitor.prepare import prepare
-    from monitor.sections import region_report
+    from monitor.reports.prepare import prepare
+    from monitor.reports.sections import region_report
 
     prepared = prepare(waves="latest")
     return region_report(prepared.region(prepared.regions[0]))
@@ -45,7 +45,7 @@ def region_report():
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_region_report_method_note_shows_it(region_report, language):
-    from monitor.present import View
+    from monitor.reports.present import View
 
     method = next(s for s in region_report.sections if s.key == "method")
     page = View(region_report, language).section_html(method)

@@ -1,4 +1,4 @@
-# Reference outputs from lavaan (and semTools) for monitor.cfa (tests/test_cfa.py).
+# Reference outputs from lavaan (and semTools) for monitor.stats.sem.cfa (tests/test_cfa.py).
 # Run from the repository root (R is not needed in CI; the outputs are committed):
 #   Rscript tests/r/cfa_reference.R
 # Writes the simulated ordinal data sets tests/data/ordinal_*.csv and, per case,
@@ -97,7 +97,7 @@ save_fit(cfa(two, ord5[, 1:8], ordered = TRUE, estimator = "DWLS"), "ord5_dwls")
 save_fit(cfa("f =~ y1 + y2 + y3 + y4 + y5 + y6", ord4, ordered = TRUE, estimator = "WLSMV"), "ord4_wlsmv")
 save_fit(cfa("f1 =~ y1 + y2 + y3 + y4\nf2 =~ y5 + y6 + y7 + y8\nf3 =~ y9 + y10 + y11 + y12",
              ord7, ordered = TRUE, estimator = "WLSMV"), "ord7_wlsmv")
-# Mixed: only some items declared ordered is not supported by monitor.cfa; all items ordered.
+# Mixed: only some items declared ordered is not supported by monitor.stats.sem.cfa; all items ordered.
 bfi_complete <- na.omit(bfi)
 bfi_model <- paste(sapply(c("A", "C", "E", "N", "O"), function(f) paste0(f, " =~ ", paste0(f, 1:5, collapse = " + "))),
                    collapse = "\n")

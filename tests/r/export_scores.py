@@ -4,7 +4,7 @@
 """
 
 from monitor import load_responses, theme_scores
-from monitor.config import DEMO_DATA, PROJECT_ROOT
+from monitor.core.config import DEMO_DATA, PROJECT_ROOT
 
 COLUMNS = ["wave", "region", "organisation_type", "trust_index", "transformatieresultaten",
            "contextuele_factoren", "betekenisgeving", "argumentatief_proces", "reflectief_proces", "balans_relatie",

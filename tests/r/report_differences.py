@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from monitor.config import PROJECT_ROOT
-from monitor.factor import _fa_eigenvalues, align_factors
+from monitor.core.config import PROJECT_ROOT
+from monitor.stats.factor import _fa_eigenvalues, align_factors
 from monitor.psychometrics import (
     bartlett_sphericity,
     correlation_matrix,

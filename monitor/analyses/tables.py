@@ -1,0 +1,439 @@
+r"""Exporting tables for papers and theses: CSV, Markdown and LaTeX in APA style.
+
+APA style (APA 7, ch. 7) here means: numbers rounded to a fixed number of decimals (2, or 3 for
+p), a leading zero dropped for values that cannot exceed 1 (correlations, loadings, alpha, p),
+p below .001 as ``< .001``, counts and degrees of freedom as integers, never ``-0.00``, no
+booleans (``yes``/``no``) and no ``NaN`` (an em dash, explained in the note), a numbered title
+in italics above the table, a note below it, and horizontal rules only.
+
+The LaTeX needs ``\usepackage{booktabs}``; a wide table (more than :data:`WIDE_COLUMNS` columns)
+is a ``longtable`` on a ``landscape`` page (``\usepackage{longtable}``, ``\usepackage{pdflscape}``).
+Each ``.tex`` file says so in its first lines. Words (Table/Tabel, Note./Noot., yes/ja) follow
+``language``; Dutch numbers take a decimal comma, as the notebooks' prose does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..core.files import atomic_write, atomic_writer
+from ..core.texts import LANGUAGES, dutch
+
+__all__ = ["apa_number", "apa_p", "apa_table", "apa_markdown", "apa_latex", "export_table", "csv_safe",
+           "header_labels", "relative_path", "WIDE_COLUMNS", "PAGE_WIDTH_PT", "LANDSCAPE_WIDTH_PT", "HEADERS"]
+
+#: More columns than this (index included) make a table wide: longtable on a landscape page.
+WIDE_COLUMNS = 8
+#: The missing-value mark in a formatted table (explained in the note).
+MISSING = "—"
+
+_WORDS = {
+    "table": {"en": "Table", "nl": "Tabel"},
+    "note": {"en": "Note.", "nl": "Noot."},
+    "yes": {"en": "yes", "nl": "ja"},
+    "no": {"en": "no", "nl": "nee"},
+    "continued": {"en": "continued", "nl": "vervolg"},
+    "missing": {"en": f"{MISSING} = not applicable or not available.",
+                "nl": f"{MISSING} = niet van toepassing of niet beschikbaar."},
+}
+
+#: Column headers of the statistics tables, in APA notation (symbols italic in print, here plain).
+HEADERS: dict[str, dict[str, str]] = {
+    "M": {"en": "M", "nl": "M"}, "SD": {"en": "SD", "nl": "SD"}, "mean": {"en": "M", "nl": "M"},
+    "sd": {"en": "SD", "nl": "SD"}, "beta": {"en": "β", "nl": "β"}, "se": {"en": "SE", "nl": "SE"},
+    "z": {"en": "z", "nl": "z"}, "t": {"en": "t", "nl": "t"}, "p": {"en": "p", "nl": "p"},
+    "p_value": {"en": "p", "nl": "p"}, "ci_low": {"en": "95% CI lower", "nl": "95%-BI onder"},
+    "ci_high": {"en": "95% CI upper", "nl": "95%-BI boven"}, "a": {"en": "a", "nl": "a"},
+    "b": {"en": "b", "nl": "b"}, "indirect": {"en": "Indirect (a × b)", "nl": "Indirect (a × b)"},
+    "direct": {"en": "Direct", "nl": "Direct"}, "total": {"en": "Total", "nl": "Totaal"},
+    "difference": {"en": "Difference", "nl": "Verschil"}, "hedges_g": {"en": "Hedges' g", "nl": "Hedges' g"},
+    "n": {"en": "n", "nl": "n"}, "k": {"en": "k", "nl": "k"}, "df": {"en": "df", "nl": "df"},
+    "alpha": {"en": "α", "nl": "α"}, "std_alpha": {"en": "Standardized α", "nl": "Gestandaardiseerde α"},
+    "average_r": {"en": "Mean r", "nl": "Gemiddelde r"}, "omega_total": {"en": "ω total", "nl": "ω totaal"},
+    "omega_hierarchical": {"en": "ω hierarchical", "nl": "ω hiërarchisch"}, "MSA": {"en": "MSA", "nl": "MSA"},
+    "position": {"en": "Factor", "nl": "Factor"},
+    "observed_pc": {"en": "Observed (PC)", "nl": "Geobserveerd (PC)"},
+    "simulated_pc": {"en": "Simulated (PC)", "nl": "Gesimuleerd (PC)"},
+    "resampled_pc": {"en": "Resampled (PC)", "nl": "Hersteekproef (PC)"},
+    "observed_fa": {"en": "Observed (FA)", "nl": "Geobserveerd (FA)"},
+    "simulated_fa": {"en": "Simulated (FA)", "nl": "Gesimuleerd (FA)"},
+    "resampled_fa": {"en": "Resampled (FA)", "nl": "Hersteekproef (FA)"},
+    "model": {"en": "Model", "nl": "Model"}, "chi2": {"en": "χ²", "nl": "χ²"}, "cfi": {"en": "CFI", "nl": "CFI"},
+    "tli": {"en": "TLI", "nl": "TLI"}, "rmsea": {"en": "RMSEA", "nl": "RMSEA"},
+    "rmsea_low": {"en": "RMSEA 90% CI lower", "nl": "RMSEA 90%-BI onder"},
+    "rmsea_high": {"en": "RMSEA 90% CI upper", "nl": "RMSEA 90%-BI boven"}, "srmr": {"en": "SRMR", "nl": "SRMR"},
+    "delta_chi2": {"en": "Δχ²", "nl": "Δχ²"}, "delta_df": {"en": "Δdf", "nl": "Δdf"},
+    "delta_cfi": {"en": "ΔCFI", "nl": "ΔCFI"}, "delta_rmsea": {"en": "ΔRMSEA", "nl": "ΔRMSEA"},
+    "delta_p": {"en": "p (Δχ²)", "nl": "p (Δχ²)"}, "missing_share": {"en": "Missing", "nl": "Ontbrekend"},
+    "skew": {"en": "Skewness", "nl": "Scheefheid"}, "floor_share": {"en": "Floor", "nl": "Bodem"},
+    "ceiling_share": {"en": "Ceiling", "nl": "Plafond"},
+    "item_rest_r": {"en": "Item-rest r", "nl": "Item-rest r"},
+    "alpha_if_deleted": {"en": "α if deleted", "nl": "α zonder item"},
+    "variable": {"en": "Variable", "nl": "Variabele"}, "measure": {"en": "Measure", "nl": "Maat"},
+    "scale": {"en": "Scale", "nl": "Schaal"}, "item": {"en": "Item", "nl": "Item"},
+    "factor": {"en": "Factor", "nl": "Factor"}, "wave": {"en": "Wave", "nl": "Meting"},
+    "intended_scale": {"en": "Intended scale", "nl": "Beoogde schaal"},
+    "top_items": {"en": "Highest loadings", "nl": "Hoogste ladingen"},
+    "items_intended_here": {"en": "Intended items", "nl": "Beoogde items"},
+}
+#: Columns shown as p-values (``< .001``, three decimals) and as integers, unless the caller says otherwise.
+P_COLUMNS = ("p", "p_value", "p-value", "pvalue", "delta_p")
+INTEGER_COLUMNS = ("n", "N", "k", "df", "delta_df", "position", "items_intended_here", "clusters")
+
+_TEX_SYMBOLS = {"β": r"$\beta$", "χ": r"$\chi$", "²": r"\textsuperscript{2}", "α": r"$\alpha$",
+                "ω": r"$\omega$", "Δ": r"$\Delta$", "×": r"$\times$", "≥": r"$\geq$", "≤": r"$\leq$"}
+_TEX_SYMBOL = re.compile("|".join(map(re.escape, _TEX_SYMBOLS)))
+
+
+def _check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    return language
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, (float, np.floating))
+                                                                  and np.isnan(value))
+
+
+def apa_number(value, decimals: int = 2, bounded: bool = False, language: str = "en") -> str:
+    """Format a number as APA does; ``bounded`` drops the leading zero (e.g. ``.87``).
+
+    A value that rounds to zero has no sign; booleans are words; Dutch takes a decimal comma.
+
+    >>> apa_number(-0.001), apa_number(0.8712, bounded=True), apa_number(1200, language="nl"), apa_number(True, language="nl")
+    ('0.00', '.87', '1.200', 'ja')
+    """
+    language = _check_language(language)
+    if _missing(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return _WORDS["yes" if value else "no"][language]
+    if isinstance(value, (int, np.integer)):
+        text = f"{value:,}"
+    elif isinstance(value, (float, np.floating)):
+        text = f"{value:.{decimals}f}"
+        if text.startswith("-") and not any(ch in "123456789" for ch in text):
+            text = text[1:]  # -0.001 is 0.00, not -0.00
+        if bounded and abs(float(text)) < 1:
+            text = text.replace("0.", ".", 1)
+    else:
+        return str(value)
+    return dutch(text) if language == "nl" else text
+
+
+def apa_p(p, language: str = "en") -> str:
+    """A p-value as APA reports it: three decimals, no leading zero, ``< .001`` below .001.
+
+    >>> [apa_p(x) for x in (0.0, 0.0004, 0.0312, 0.5, 1.0, float("nan"))]
+    ['< .001', '< .001', '.031', '.500', '1.000', '']
+    >>> apa_p(0.0312, "nl")
+    ',031'
+    """
+    if _missing(p):
+        return ""
+    p = float(p)
+    text = "< .001" if p < 0.001 else f"{p:.3f}" if p >= 1 else f"{p:.3f}".replace("0.", ".", 1)
+    return dutch(text) if _check_language(language) == "nl" else text
+
+
+def header_labels(columns, language: str = "en", extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Readable headers for ``columns``: ``extra`` first, then :data:`HEADERS`, then
+    ``mean_<group>`` / ``n_<group>`` as ``M <group>`` / ``n <group>``, else the name with
+    spaces for underscores and a capital (``items_here`` → ``Items here``): never snake_case."""
+    language = _check_language(language)
+    extra = extra or {}
+    labels = {}
+    for column in columns:
+        name = str(column)
+        if column in extra:
+            labels[column] = extra[column]
+        elif name in HEADERS:
+            labels[column] = HEADERS[name][language]
+        elif name.startswith(("mean_", "n_")):
+            prefix, group = name.split("_", 1)
+            labels[column] = f"{'M' if prefix == 'mean' else 'n'} {extra.get(group, group)}"
+        else:
+            words = name.replace("_", " ").strip()
+            labels[column] = words[:1].upper() + words[1:]
+    return labels
+
+
+def apa_table(table: pd.DataFrame, decimals: int = 2, bounded: tuple[str, ...] = (), *, language: str = "en",
+              p_columns: tuple[str, ...] | None = None, integer_columns: tuple[str, ...] | None = None,
+              missing: str = "") -> pd.DataFrame:
+    """A copy of ``table`` with every cell formatted as text, APA style.
+
+    Parameters
+    ----------
+    decimals, bounded
+        Decimals of the numbers; columns whose values cannot exceed 1 (no leading zero).
+    p_columns, integer_columns
+        Columns shown as p-values and as integers (``14``, not ``14.000``); None: the usual
+        names (:data:`P_COLUMNS`, :data:`INTEGER_COLUMNS`, and every ``n_...``).
+    missing
+        What a missing value shows (``""``, or :data:`MISSING` with a note saying what it means).
+    """
+    p_columns = P_COLUMNS if p_columns is None else p_columns
+    integer_columns = INTEGER_COLUMNS if integer_columns is None else integer_columns
+    out = table.copy().astype(object)
+    for column in out.columns:
+        name = str(column)
+        if name in p_columns:
+            def fmt(v):
+                return apa_p(v, language)
+        elif name in integer_columns or name.startswith("n_"):
+            def fmt(v):  # a whole float (df 14.0) as 14; a fractional one (a scaled df) keeps its decimals
+                whole = isinstance(v, (float, np.floating)) and float(v).is_integer()
+                return apa_number(int(v) if whole else v, decimals, False, language)
+        else:
+            def fmt(v, bounded_column=column in bounded):
+                return apa_number(v, decimals, bounded_column, language)
+        out[column] = [missing if _missing(v) else fmt(v) for v in table[column]]
+    return out
+
+
+def _prepared(table: pd.DataFrame, language: str, headers: dict | None, **options):
+    """The formatted cells, the header row (index name first), the numeric columns, whether a
+    missing value was marked, and the row labels: everything the Markdown and LaTeX share."""
+    _check_language(language)
+    formatted = apa_table(table, language=language, missing=MISSING, **options)
+    has_missing = bool(table.isna().to_numpy().any())
+    labels = {} if headers is None else headers
+    names = [labels.get(c, str(c)) for c in table.columns]
+    index_name = table.index.name if table.index.name is not None else ""
+    index_header = labels.get(index_name, str(index_name)) if index_name != "" else ""
+    numeric = [pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
+               for c in table.columns]
+    rows = [str(v) if not isinstance(v, tuple) else " / ".join(map(str, v)) for v in table.index]
+    return formatted, [index_header, *names], numeric, has_missing, rows
+
+
+def _caption(number: int | None, language: str) -> str:
+    word = _WORDS["table"][language]
+    return f"{word} {number}" if number else word
+
+
+def _note_text(note: str | None, has_missing: bool, language: str) -> str:
+    parts = [note] if note else []
+    if has_missing:
+        parts.append(_WORDS["missing"][language])
+    return " ".join(parts)
+
+
+def apa_markdown(table: pd.DataFrame, title: str, number: int | None = None, note: str | None = None, *,
+                 language: str = "en", headers: dict | None = None, **options) -> str:
+    """The table as APA Markdown: ``**Table n**``, the title in italics, the table, ``*Note.*``.
+
+    Every label and text cell is escaped (:func:`monitor.reports.present.escape_markdown`); ``options``
+    go to :func:`apa_table`. The notebooks display this text and export it as ``.md``.
+    """
+    from ..reports.present import escape_markdown
+
+    formatted, header, numeric, has_missing, rows = _prepared(table, language, headers, **options)
+    body = pd.DataFrame(formatted.to_numpy(), index=[escape_markdown(r) for r in rows],
+                        columns=[escape_markdown(h) for h in header[1:]])
+    body = body.map(escape_markdown)
+    body.index.name = escape_markdown(header[0])
+    grid = body.to_markdown(disable_numparse=True,
+                            colalign=["left", *("right" if n else "left" for n in numeric)])
+    text = f"**{_caption(number, language)}**\n\n*{escape_markdown(title)}*\n\n{grid}\n"
+    note_text = _note_text(note, has_missing, language)
+    if note_text:
+        text += f"\n*{_WORDS['note'][language]}* {escape_markdown(note_text)}\n"
+    return text
+
+
+def _tex(text: str) -> str:
+    """Escaped LaTeX text with the few Greek and math symbols of headers and notes as commands
+    (pdfLaTeX's default input encoding has no Greek)."""
+    from ..reports.present import escape_latex
+
+    return _TEX_SYMBOL.sub(lambda m: _TEX_SYMBOLS[m.group(0)], escape_latex(text))
+
+
+#: Text widths (pt) of LaTeX's article class, the narrowest common page: portrait, and a
+#: landscape page (its text height). A table wider than the first goes landscape.
+PAGE_WIDTH_PT, LANDSCAPE_WIDTH_PT = 345.0, 550.0
+#: Font size -> (width of a digit, column separation) in pt, for the width estimate.
+_SIZES = {"normalsize": (5.0, 6.0), "small": (4.5, 4.0), "footnotesize": (4.0, 3.0), "scriptsize": (3.5, 2.0)}
+_HEADER_CHARS = 9  # a header wraps into lines of about this many characters
+_TEXT_CHARS = 20  # a longer text column (or row label) wraps in a paragraph column
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap (a word longer than ``width`` keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _ems(text: str) -> float:
+    """Width of ``text`` in digit widths (Computer Modern: capitals wider, punctuation narrower),
+    with a small margin; an estimate that errs on the wide side."""
+    return 1.08 * sum(2.0 if c == "—" else 1.4 if c.isupper() or c == "%" else 0.55 if c in " .,:;'()[]-|!" else 1.0 for c in text)
+
+
+def _latex_layout(header: list[str], rows: list[str], formatted: pd.DataFrame, numeric: list[bool]):
+    """Per column: its header lines, its alignment (``r``, ``l`` or a paragraph ``p{..}``) and
+    its width in digit widths; then the first font size that fits: portrait (normal, small),
+    else landscape (small, footnote, script size). More than :data:`WIDE_COLUMNS` columns is
+    always landscape."""
+    columns = [rows, *(list(formatted[c]) for c in formatted.columns)]
+    kinds = [False, *numeric]
+    layout = []
+    for title, cells, is_number in zip(header, columns, kinds, strict=True):
+        lines = _wrap(title, _HEADER_CHARS)
+        longest = max((_ems(str(c)) for c in cells), default=0.0)
+        paragraph = not is_number and longest > _TEXT_CHARS
+        width = max(max(_ems(line) for line in lines), _TEXT_CHARS if paragraph else longest)
+        layout.append((lines, "r" if is_number else "p" if paragraph else "l", width))
+
+    def fits(size: str, page: float) -> bool:
+        digit, sep = _SIZES[size]
+        return sum(width * digit + 2 * sep for _, _, width in layout) <= page
+
+    if len(header) <= WIDE_COLUMNS:
+        for size in ("normalsize", "small"):
+            if fits(size, PAGE_WIDTH_PT):
+                return layout, size, False
+    size = next((size for size in ("small", "footnotesize") if fits(size, LANDSCAPE_WIDTH_PT)), "scriptsize")
+    return layout, size, True
+
+
+def apa_latex(table: pd.DataFrame, name: str, title: str, note: str | None = None, *, language: str = "en",
+              headers: dict | None = None, **options) -> str:
+    r"""The table as LaTeX with booktabs rules. A table that does not fit a portrait page (more
+    than :data:`WIDE_COLUMNS` columns, or wider than :data:`PAGE_WIDTH_PT` by an estimate from
+    its longest cells) is a ``longtable`` on a ``landscape`` page, in a smaller font, whose
+    header repeats on every page. Headers wrap into lines; long text columns are paragraph
+    columns. Labels and cells are escaped (:func:`monitor.reports.present.escape_latex`); ``options``
+    go to :func:`apa_table`. The first lines (comments) name the packages the table needs.
+    """
+    from ..reports.present import escape_latex
+
+    formatted, header, numeric, has_missing, rows = _prepared(table, language, headers, **options)
+    layout, size, wide = _latex_layout(header, rows, formatted, numeric)
+    digit = _SIZES[size][0]
+    spec = "".join(rf"p{{{width * digit:.0f}pt}}" if align == "p" else align for _, align, width in layout)
+
+    def head_cell(lines, align):
+        cells = [_tex(line) for line in lines]
+        if len(cells) == 1:
+            return cells[0]
+        return rf"\begin{{tabular}}[b]{{@{{}}{'l' if align == 'p' else align}@{{}}}}" + r" \\ ".join(cells) + \
+            r"\end{tabular}"
+
+    head = " & ".join(head_cell(lines, align) for lines, align, _ in layout) + r" \\"
+    lines = [rf"{escape_latex(r)} & " + " & ".join(escape_latex(v) for v in values) + r" \\"
+             for r, values in zip(rows, formatted.to_numpy(), strict=True)]
+    note_text = _note_text(note, has_missing, language)
+    note_line = rf"\raggedright\emph{{{_WORDS['note'][language]}}} {_tex(note_text)}" if note_text else ""
+    packages = r"\usepackage{booktabs}" + (r", \usepackage{longtable} and \usepackage{pdflscape}" if wide else "")
+    out = [f"% Table '{re.sub(r'[^A-Za-z0-9_-]', '', name)}', APA style. Needs {packages} in the preamble.",
+           "% Compiles with pdflatex (input UTF-8); Dutch documents: \\usepackage[dutch]{babel} for 'Tabel'."]
+    if wide:
+        continued = (rf"\multicolumn{{{len(header)}}}{{l}}{{\emph{{\tablename\ \thetable\ "
+                     rf"({_WORDS['continued'][language]})}}}} \\")
+        out += [r"\begin{landscape}", f"\\{size}", rf"\setlength{{\tabcolsep}}{{{_SIZES[size][1]:.0f}pt}}",
+                rf"\begin{{longtable}}{{{spec}}}", rf"\caption{{{_tex(title)}}}\label{{tab:{name}}} \\", r"\toprule",
+                head, r"\midrule", r"\endfirsthead", continued, r"\toprule", head, r"\midrule", r"\endhead",
+                r"\bottomrule", r"\endfoot", *lines, r"\end{longtable}"]
+        out += [rf"{{{note_line}\par}}"] if note_line else []
+        out += [r"\end{landscape}"]
+    else:
+        fit = [] if size == "normalsize" else [f"\\{size}", rf"\setlength{{\tabcolsep}}{{{_SIZES[size][1]:.0f}pt}}"]
+        out += [r"\begin{table}[htbp]", r"\centering", *fit, rf"\caption{{{_tex(title)}}}", rf"\label{{tab:{name}}}",
+                rf"\begin{{tabular}}{{{spec}}}", r"\toprule", head, r"\midrule", *lines, r"\bottomrule",
+                r"\end{tabular}"]
+        out += [r"\par\smallskip", rf"{{\small {note_line}\par}}"] if note_line else []
+        out += [r"\end{table}"]
+    return "\n".join(out) + "\n"
+
+
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A lone CR ends a row for a spreadsheet, but the CSV writer (line terminator LF) leaves it
+#: unquoted: line endings inside a cell become LF, which the writer quotes.
+_CR = re.compile(r"\r\n?")
+
+
+def _escaped(table: pd.DataFrame, escape, cells: np.ndarray | None = None) -> pd.DataFrame:
+    """A copy with every text label (index, columns, their names) and every text cell (only
+    where ``cells`` is true, when given) passed through ``escape``; numbers stay numbers."""
+
+    def one(value):
+        return escape(value) if isinstance(value, str) else value
+
+    def labels(index: pd.Index) -> pd.Index:
+        mapped = index.map(lambda v: tuple(one(x) for x in v) if isinstance(v, tuple) else one(v))
+        return mapped.set_names([one(n) for n in index.names])
+
+    values = table.to_numpy(dtype=object)
+    chosen = np.ones(values.shape, dtype=bool) if cells is None else cells
+    out = np.array([[one(v) if c else v for v, c in zip(row, keep, strict=True)]
+                    for row, keep in zip(values, chosen, strict=True)], dtype=object).reshape(values.shape)
+    return pd.DataFrame(out, index=labels(table.index), columns=labels(table.columns))
+
+
+def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells and labels cannot start a spreadsheet formula: text starting with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (the OWASP rule),
+    and cannot start a row: CR LF and CR inside a cell become LF (quoted by the writer).
+
+    >>> csv_safe(pd.DataFrame({"x": ["=1+1", "ok", -2.5]})).to_csv(index=False).split()
+    ['x', "'=1+1", 'ok', '-2.5']
+    """
+    return _escaped(table, lambda v: ("'" if v.startswith(FORMULA_START) else "") + _CR.sub("\n", v))
+
+
+def export_table(table: pd.DataFrame, name: str, out_dir: str | Path, title: str, number: int | None = None,
+                 decimals: int = 2, bounded: tuple[str, ...] = (), note: str | None = None, *,
+                 language: str = "en", headers: dict | None = None, p_columns: tuple[str, ...] | None = None,
+                 integer_columns: tuple[str, ...] | None = None) -> dict[str, Path]:
+    """Write ``table`` as ``<name>.csv`` (full precision), ``<name>.md`` and ``<name>.tex`` (APA).
+
+    ``title`` and ``note`` are the caption and the table note in ``language``; ``headers`` maps
+    column (and index) names to the printed headers (see :func:`header_labels`); the CSV keeps
+    the names and full precision for further analysis. Each file is written whole or not at all
+    (:mod:`monitor.core.files`): a failed export leaves no half file and no temporary file. Returns
+    the paths written.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    options = {"language": language, "headers": headers, "decimals": decimals, "bounded": bounded,
+               "p_columns": p_columns, "integer_columns": integer_columns}
+    markdown = apa_markdown(table, title, number, note, **options)
+    latex = apa_latex(table, name, title, note, **options)
+    table = csv_safe(table)  # the CSV keeps full precision; its text cannot start a formula
+    paths = {}
+    for suffix, text in (("csv", None), ("md", markdown), ("tex", latex)):
+        path = out_dir / f"{name}.{suffix}"
+        if text is None:
+            with atomic_writer(path) as tmp:
+                table.to_csv(tmp)
+        else:
+            atomic_write(path, text)
+        paths[suffix] = path
+    return paths
+
+
+def relative_path(path: str | Path, start: str | Path | None = None) -> str:
+    """``path`` as shown to a reader: relative to ``start`` (the working directory by default)
+    when below it, else relative to the project root, else only the file name; never a
+    server's absolute path."""
+    from ..core.config import PROJECT_ROOT
+
+    path = Path(path).resolve()
+    for base in (Path(start or Path.cwd()).resolve(), PROJECT_ROOT):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return path.name

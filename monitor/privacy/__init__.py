@@ -1,0 +1,1 @@
+"""Keeping respondents unidentifiable: de-identification of texts, disclosure control of published figures."""

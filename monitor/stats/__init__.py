@@ -1,0 +1,1 @@
+"""Statistics without the domain: frames, keys and model text in, tidy results out (as pingouin)."""

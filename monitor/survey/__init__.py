@@ -1,0 +1,1 @@
+"""The questionnaire and its answers: instrument, survey exports, platforms, mapping, scoring, simulation."""
