@@ -36,8 +36,10 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
+# ruff, and the import direction of the wings (import-linter's contracts in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check monitor tests benchmarks
+	$(VENV)/bin/lint-imports
 
 # Regenerate the committed demo data from its preset (monitor/core/config.py: DEMO_SETTINGS).
 demo: $(STAMP)

@@ -26,6 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from monitor.privacy.deidentify import scrub_texts
+from monitor.privacy.deidentify_engine import deidentifier
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "demo" / "responses.csv"
 N_ANSWERS = 20_000
@@ -63,10 +66,8 @@ def run(repeat: int = 3) -> dict:
     the CPU time of this process and its workers (on a machine shared with other work, wall-clock time can be
     much longer than CPU time); the load average at the start is reported alongside.
     """
-    from monitor.privacy import deidentify as privacy
-
     start = time.perf_counter()
-    privacy._deidentifier()
+    deidentifier()
     load = time.perf_counter() - start
     result = {"answers": N_ANSWERS, "repeat": repeat, "load_seconds": round(load, 2),
               "load_average": round(os.getloadavg()[0], 2), "cores": os.cpu_count()}
@@ -75,7 +76,7 @@ def run(repeat: int = 3) -> dict:
         wall, cpu = [], []
         for _ in range(repeat):
             start, start_cpu = time.perf_counter(), _cpu()
-            privacy.scrub_texts(batch, workers=workers)
+            scrub_texts(batch, workers=workers)
             wall.append(time.perf_counter() - start)
             cpu.append(_cpu() - start_cpu)
         median = statistics.median(wall)

@@ -8,7 +8,9 @@ from collections import defaultdict
 
 import numpy as np
 
-from monitor.privacy.disclosure import SCHEMA, audit, secondary_suppression
+from monitor.privacy.cells import SCHEMA
+from monitor.privacy.disclosure import audit
+from monitor.privacy.suppression import secondary_suppression
 
 
 def benchmark_publication(regions: int = 42, waves: int = 5, measures: int = 8, respondents: int = 480,

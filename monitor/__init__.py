@@ -10,7 +10,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 #: Public names and their modules, imported on first use (PEP 562): ``import monitor.reports.notebook``
 #: in a report's kernel does not load the data readers and statistics it never calls.
-_LAZY = {"DataError": "survey.responses", "load_responses": "survey.responses", "Instrument": "survey.instrument",
+_LAZY = {"DataError": "survey.sources", "load_responses": "survey.responses", "read_responses": "survey.responses",
+         "Responses": "survey.responses", "Instrument": "survey.instrument",
          "InstrumentError": "survey.instrument", "load_instrument": "survey.instrument",
          "aggregate": "survey.scoring", "reverse_key": "survey.scoring", "suppress_small_groups": "survey.scoring",
          "theme_scores": "survey.scoring"}
@@ -27,5 +28,5 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0+unknown"
 
-__all__ = ["DataError", "Instrument", "InstrumentError", "load_instrument", "load_responses",
-           "aggregate", "reverse_key", "suppress_small_groups", "theme_scores", "__version__"]
+__all__ = ["DataError", "Instrument", "InstrumentError", "load_instrument", "load_responses", "read_responses",
+           "Responses", "aggregate", "reverse_key", "suppress_small_groups", "theme_scores", "__version__"]

@@ -40,10 +40,11 @@ from pathlib import Path
 
 from . import __version__
 from .core.config import DEMO_SETTINGS, DEMO_TRUTH, REPORTS_DIR
-from .survey.responses import DataError, load_responses, summarise_responses
 from .core.files import FileExistsNoForce, atomic_writer, describe_os_error
 from .survey.instrument import InstrumentError, load_instrument
+from .survey.responses import read_responses, summarise_responses
 from .survey.scoring import DEFAULT_MIN_GROUP_SIZE, DEFAULT_MIN_SHARE, aggregate, theme_scores
+from .survey.sources import DataError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -80,17 +81,19 @@ def _instrument(args):
 
 
 def _load(args, instrument):
-    """Load and validate ``args.data``; with ``--verbose``, say how long it took."""
+    """Load and validate ``args.data`` (:class:`~monitor.survey.responses.Responses`); with
+    ``--verbose``, say how long it took."""
     start = time.perf_counter()
-    frame = load_responses(args.data, instrument, **_mapping_arguments(args, instrument))
-    _say(args, f"loaded {len(frame):,} responses from {args.data} in {time.perf_counter() - start:.1f} s", VERBOSE)
-    return frame
+    responses = read_responses(args.data, instrument, **_mapping_arguments(args, instrument))
+    _say(args, f"loaded {len(responses.frame):,} responses from {args.data} in {time.perf_counter() - start:.1f} s",
+         VERBOSE)
+    return responses
 
 
 def cmd_check(args) -> int:
-    frame = _load(args, _instrument(args))
+    responses = _load(args, _instrument(args))
     print(f"{args.data}: OK")
-    print(summarise_responses(frame))
+    print(summarise_responses(responses))
     return 0
 
 
@@ -183,7 +186,7 @@ def cmd_score(args) -> int:
             raise UsageError(f"{out}: --out is the input file; choose another name")
         _writable(out, args.force)
     instrument = _instrument(args)
-    frame = _load(args, instrument)
+    frame = _load(args, instrument).frame
     by = [c.strip() for c in args.by.split(",") if c.strip()]
     unknown = [c for c in by if c not in frame.columns or c in instrument.item_ids]
     if unknown:
@@ -260,7 +263,7 @@ def cmd_render(args) -> int:
         raise UsageError(f"--only: unknown part(s) {', '.join(unknown)}; choose from validity, thesis, regions")
     if args.mapping:  # checked before any kernel starts; says what is still to review
         _mapping_arguments(args, _instrument(args))
-    from .render.execution import Interrupted
+    from .render.jobs import Interrupted
     from .render.publish import AuditFailed
 
     if args.jobs is not None and args.jobs < 1:
@@ -343,7 +346,8 @@ def _add_mapping_options(p, sheet: bool = True) -> None:
 
 
 def cmd_audit(args) -> int:
-    from .privacy.disclosure import audit_folder, format_findings
+    from .privacy.disclosure import audit_folder
+    from .privacy.findings import format_findings
 
     try:
         result = audit_folder(args.folder)

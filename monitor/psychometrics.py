@@ -4,25 +4,19 @@ The methods live in topic modules and are re-exported here:
 
 - :mod:`monitor.stats.polychoric` — polychoric correlations (``polychoric_matrix``)
 - :mod:`monitor.stats.reliability` — alpha with Feldt CI, omega, item analysis
-- :mod:`monitor.stats.factor` — KMO, Bartlett, parallel analysis, MAP, EFA, Schmid-Leiman
+- :mod:`monitor.stats.correlation` — item correlations, KMO, Bartlett
+- :mod:`monitor.stats.factor_retention` — parallel analysis, MAP
+- :mod:`monitor.stats.factor` — EFA (extraction in :mod:`monitor.stats.factor_extraction`), Schmid-Leiman
 - :mod:`monitor.stats.sem.measurement` — CFA fit indices and measurement invariance
 - :mod:`monitor.stats.sem.cfa` — CFA/SEM from lavaan syntax (ML, MLR, FIML, DWLS, WLSMV)
+- :mod:`monitor.stats.warnings` — the warning classes (``PsychometricWarning``, ``CFAWarning``)
 
 Each is checked against R ``psych``/``lavaan`` reference outputs in ``tests/expected/``.
 """
 
-from .stats.sem.cfa import CFAFit, CFAWarning, cfa
-from .stats.factor import (
-                     PsychometricWarning,
-                     align_factors,
-                     bartlett_sphericity,
-                     correlation_matrix,
-                     efa,
-                     kmo,
-                     parallel_analysis,
-                     schmid_leiman,
-                     velicer_map,
-)
+from .stats.correlation import bartlett_sphericity, correlation_matrix, kmo
+from .stats.factor import align_factors, efa, schmid_leiman
+from .stats.factor_retention import parallel_analysis, velicer_map
 from .stats.polychoric import polychoric, polychoric_matrix
 from .stats.reliability import (
                      alpha_if_deleted,
@@ -34,7 +28,9 @@ from .stats.reliability import (
                      parse_keys,
                      scale_reliability,
 )
+from .stats.sem.cfa import CFAFit, cfa
 from .stats.sem.measurement import FIT_CUTOFFS, fit_cfa, measurement_invariance, model_description
+from .stats.warnings import CFAWarning, PsychometricWarning
 
 __all__ = ["cfa", "CFAFit", "CFAWarning", "PsychometricWarning", "composite_reliability", "ordinal_reliability", "parse_keys",
            "scale_reliability", "FIT_CUTOFFS", "fit_cfa", "measurement_invariance", "model_description", "align_factors", "alpha_if_deleted", "bartlett_sphericity", "correlation_matrix", "cronbach_alpha",

@@ -85,7 +85,8 @@ def make_screenshots(out_dir: Path = SCREENSHOTS_DIR, region: str | None = None,
 
     Returns ``{"region_report": path, "validity": path}``.
     """
-    from .render.publish import peek_regions, render
+    from .render.plan import peek_regions
+    from .render.publish import render
 
     browser = find_browser()  # before the render, which takes a while
     region = region or (peek_regions(data_path) or [None])[0]

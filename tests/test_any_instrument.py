@@ -113,7 +113,7 @@ def bfi_csv(tmp_path_factory):
 
 
 def test_prepare_from_keys_alone(bfi_csv):
-    vd = validity.prepare(bfi_csv, scales=BFI_KEYS, columns=["half"])
+    vd = validity.load_validity_data(bfi_csv, scales=BFI_KEYS, columns=["half"])
     assert vd.wave is None and vd.items.shape == (2800, 25) and vd.n_scales == 5
     assert vd.instrument.scale.values == [1, 2, 3, 4, 5, 6]  # the observed answer range, as psych
     raw = pd.read_csv(bfi_csv)
@@ -125,21 +125,21 @@ def test_prepare_from_keys_alone(bfi_csv):
     with pytest.raises(ValueError, match="the data have no column 'organisation_type'"):
         validity.invariance(vd, "organisation_type")
     with pytest.raises(ValueError, match="wave 2026: the data have no wave column"):
-        validity.prepare(bfi_csv, scales=BFI_KEYS, wave=2026)
+        validity.load_validity_data(bfi_csv, scales=BFI_KEYS, wave=2026)
 
 
 def test_a_constant_item_becomes_a_visible_note(bfi_csv, tmp_path):
     frame = pd.read_csv(bfi_csv).assign(Z=3)
     path = tmp_path / "constant.csv"
     frame.to_csv(path, index=False)
-    vd = validity.prepare(path, scales={**BFI_KEYS, "C": BFI_KEYS["C"] + ["Z"]})
+    vd = validity.load_validity_data(path, scales={**BFI_KEYS, "C": BFI_KEYS["C"] + ["Z"]})
     assert "Z" not in vd.items.columns and vd.items.shape[1] == 25
     _, sentence = validity.sample_summary(vd)
     assert "> **Note.** validity analysis\\: item\\(s\\) without variance dropped\\: Z" in sentence
 
 
 def test_warnings_reach_the_notebook_as_notes_not_tracebacks(bfi_csv):
-    vd = validity.prepare(bfi_csv, scales=BFI_KEYS)
+    vd = validity.load_validity_data(bfi_csv, scales=BFI_KEYS)
     small = validity.ValidityData(frame=vd.frame.iloc[:100], items=vd.items.iloc[:100], target=vd.target,
                                   instrument=vd.instrument, module=vd.module, wave=None, source=vd.source)
     r, _ = validity.correlations(small, "pearson")

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor.stats.sem.cfa import CFAWarning, cfa, modification_indices
+from monitor.stats.sem.cfa import CFAWarning, cfa
+from monitor.stats.sem.modindices import modification_indices
 from monitor.stats.sem.syntax import ModelSyntaxError, parameter_table
 
 from .conftest import DATA, EXPECTED
@@ -218,10 +219,39 @@ def test_bad_model_syntax_and_data_give_one_line_errors():
     ("f =~ x1 + x2\ng =~ x3 + x4\nx1 ~~ x2\nx3 ~~ x4\nx1 ~~ x3", "not identified"),
     ("f =~ x1 + 'a'*x2 + x3", "cannot read the modifier"),
     ("f =~ x1 + x2 + x3\nf == 1", "not supported"),
+    ("f =~ x1 + a*x2 + x3\nd := a*q", "unknown label"),
+    ("f =~ x1 + a*x2 + x3\nd := a*2\nd := a", "defined twice"),
+    ("f =~ x1 + a*x2 + x3\na := 2", "already a label"),
+    ("f =~ x1 + a*x2 + x3\nd := __import__('os')", "may be called"),
+    ("f =~ x1 + a*x2 + x3\nd := a.real", "cannot read the expression"),
+    ("f =~ x1 + a*x2 + x3\nd := a +", "cannot read the expression"),
 ])
 def test_bad_models_give_one_line_errors(model, message):
     with pytest.raises(ValueError, match=message):
         cfa(_data("holzinger_swineford.csv"), model)
+
+
+def test_defined_parameters_and_their_bootstrap():
+    """``:=`` gives the expression of the labelled estimates with a delta-method SE (checked
+    against lavaan in tests/test_thesis.py); the bootstrap refits from the estimates."""
+    from monitor.stats.sem.bootstrap import bootstrap
+
+    frame = _data("holzinger_swineford.csv")
+    fit = cfa(frame, "visual =~ x1 + a*x2 + b*x3\ntextual =~ x4 + x5 + x6\nratio := a/b\n"
+                     "both := ratio^2 + sqrt(abs(a)) - 1")
+    est = fit.estimates.set_index("label")
+    a, b = est.loc["a", "est"], est.loc["b", "est"]
+    assert est.loc["ratio", "est"] == pytest.approx(a / b)
+    assert est.loc["both", "est"] == pytest.approx((a / b) ** 2 + np.sqrt(a) - 1)
+    assert est.loc["ratio", "rhs"] == "a/b" and est.loc["ratio", "op"] == ":=" and est.loc["ratio", "se"] > 0
+    boot = bootstrap(fit, frame, n_boot=50, seed=3)
+    again = bootstrap(fit, frame, n_boot=50, seed=3)
+    pd.testing.assert_frame_equal(boot.draws, again.draws)
+    assert boot.failed == 0 and list(boot.draws.columns[-2:]) == ["ratio", "both"]
+    assert "visual=~x2" in boot.draws.columns and "visual=~x1" not in boot.draws.columns  # free parameters only
+    interval = boot.intervals().loc["ratio"]
+    assert interval["ci.lower"] < est.loc["ratio", "est"] < interval["ci.upper"]
+    assert interval["se"] == pytest.approx(est.loc["ratio", "se"], rel=0.5)
 
 
 @pytest.mark.filterwarnings("ignore::monitor.stats.sem.cfa.CFAWarning")

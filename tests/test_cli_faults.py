@@ -228,7 +228,7 @@ def test_score_output_is_the_input(tmp_path, monkeypatch, capsys):
     data = tmp_path / "responses.csv"
     shutil.copy(DEMO_DATA, data)
     before = data.read_bytes()
-    monkeypatch.setattr(monitor.cli, "load_responses", _not_called)
+    monkeypatch.setattr(monitor.cli, "read_responses", _not_called)
     assert main(["score", str(data), "--by", "region", "--out", str(data), "--force"]) == 2
     assert _error_lines(capsys.readouterr().err) == [f"error: {data}: --out is the input file; choose another name"]
     assert data.read_bytes() == before and _files(tmp_path) == ["responses.csv"]
@@ -243,7 +243,7 @@ def test_score_output_is_the_input(tmp_path, monkeypatch, capsys):
     ("--min-share", "nan", "must lie in (0, 1]"),
 ])
 def test_bad_score_options(monkeypatch, capsys, option, value, message):
-    monkeypatch.setattr(monitor.cli, "load_responses", _not_called)
+    monkeypatch.setattr(monitor.cli, "read_responses", _not_called)
     with pytest.raises(SystemExit) as exit_:
         main(["score", str(DEMO_DATA), "--by", "region", option, value])
     assert exit_.value.code == 2
@@ -266,7 +266,7 @@ def test_bad_simulate_counts(tmp_path, monkeypatch, capsys, option, value):
 
 def test_missing_output_folder_is_named_before_loading(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(monitor.cli, "load_responses", _not_called)
+    monkeypatch.setattr(monitor.cli, "read_responses", _not_called)
     monkeypatch.setattr(monitor.survey.synthetic, "simulate", _not_called)
     start = time.perf_counter()
     assert main(["score", str(DEMO_DATA), "--by", "region", "--out", "missing/dir/x.csv"]) == 2
@@ -277,7 +277,7 @@ def test_missing_output_folder_is_named_before_loading(tmp_path, monkeypatch, ca
 
 
 def test_output_is_a_folder(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(monitor.cli, "load_responses", _not_called)
+    monkeypatch.setattr(monitor.cli, "read_responses", _not_called)
     assert main(["score", str(DEMO_DATA), "--by", "region", "--out", str(tmp_path), "--force"]) == 2
     assert _error_lines(capsys.readouterr().err) == [f"error: {tmp_path}: is a folder"]
 
@@ -316,7 +316,7 @@ def test_disk_full_score(full_disk, capsys):
 
 
 def test_read_only_folder_is_found_before_loading(read_only, monkeypatch, capsys):
-    monkeypatch.setattr(monitor.cli, "load_responses", _not_called)
+    monkeypatch.setattr(monitor.cli, "read_responses", _not_called)
     monkeypatch.setattr(monitor.survey.synthetic, "simulate", _not_called)
     assert main(["score", str(DEMO_DATA), "--by", "region", "--out", str(read_only / "s.csv")]) == 2
     assert main(["simulate", str(read_only / "x.csv"), *SMALL]) == 2
@@ -330,7 +330,7 @@ def test_permission_denied_is_found_before_loading(monkeypatch, capsys):
         pytest.skip("needs root to switch the effective user")
     folder = Path(tempfile.mkdtemp(prefix="monitor-denied-"))  # not under pytest's private tmp folder
     folder.chmod(0o755)  # nobody may enter, not write
-    monkeypatch.setattr(monitor.cli, "load_responses", _not_called)
+    monkeypatch.setattr(monitor.cli, "read_responses", _not_called)
     try:
         os.seteuid(65534)
         try:

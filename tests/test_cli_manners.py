@@ -117,7 +117,7 @@ def test_simulate_says_what_it_wrote_where(tmp_path):
 
 def test_render_ends_with_the_folder_and_lists_failures_even_when_quiet(tmp_path, monkeypatch, capsys):
     import monitor.render.publish
-    from monitor.render.execution import Result
+    from monitor.render.jobs import Result
 
     folder = tmp_path / "2026"
     results = monitor.render.publish.WaveResults([

@@ -67,38 +67,23 @@ def test_factor_analyzer_cfa_breaks_under_pandas_3_and_monitor_sem_works():
     assert fit_cfa(data, HS_MODEL).fit["chi2"] == pytest.approx(85.306, abs=0.001)
 
 
-def test_semopy_efa_breaks_on_numpy_2_and_monitor_efa_works():
-    """semopy.efa passes ``bias=`` to numpy.corrcoef, which numpy 2 removed."""
-    from semopy import efa as semopy_efa
-
+def test_monitor_efa_aligns_the_factors_to_the_model():
+    """Our EFA (psych's extraction, factor_analyzer's rotations through the shim) runs here."""
     from monitor.stats.factor import correlation_matrix, efa
 
     data = _hs()[[f"x{i}" for i in range(1, 10)]]
-    try:
-        semopy_efa.explore_cfa_model(data)
-    except TypeError as exc:
-        assert "bias" in str(exc)
-    else:
-        pytest.skip("semopy's efa works with this numpy; the work-around is no longer needed")
     result = efa(correlation_matrix(data), 3, target={i: f for f, items in HS_MODEL.items() for i in items})
     assert list(result.loadings_.columns) == list(HS_MODEL)
 
 
-def test_semopy_hetcor_breaks_and_monitor_polychoric_works():
-    from semopy.polycorr import hetcor
-
+def test_monitor_polychoric_matches_psych():
+    """Our polychoric correlations, where Python packages break on current SciPy."""
     from monitor.stats.polychoric import polychoric_matrix
 
     from .conftest import DATA, EXPECTED
 
     items = ["A1", "A2", "A3"]
     data = pd.read_csv(DATA / "bfi.csv")[items]
-    try:
-        hetcor(data)
-    except (KeyError, AttributeError, TypeError):
-        pass
-    else:
-        pytest.skip("semopy's hetcor works here; the work-around is no longer needed")
-    # The replacement gives what R gives: psych::polychoric(bfi)$rho (tests/r/generate_reference.R).
+    # What R gives: psych::polychoric(bfi)$rho (tests/r/generate_reference.R).
     expected = pd.read_csv(EXPECTED / "polychoric_bfi.csv", index_col=0).loc[items, items]
     np.testing.assert_allclose(polychoric_matrix(data).to_numpy(), expected.to_numpy(), atol=0.005)

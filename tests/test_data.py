@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor import load_responses, theme_scores
+from monitor import load_responses, read_responses, theme_scores
 from monitor.core.config import DEMO_DATA
 
 from .conftest import raw_frame, run_cli, sha256
@@ -77,9 +77,9 @@ def test_unknown_item_like_column(tmp_path, small_sim):
 def test_unrelated_extra_columns_are_ignored(tmp_path, small_sim):
     frame = raw_frame(small_sim)
     frame["StartDate"] = "2024-03-01"
-    frame = load_responses(_write(frame, tmp_path / "extra.csv"))
-    assert "StartDate" not in frame
-    assert frame.attrs["ignored_columns"] == ["StartDate"]
+    responses = read_responses(_write(frame, tmp_path / "extra.csv"))
+    assert "StartDate" not in responses.frame
+    assert responses.ignored_columns == ("StartDate",)
 
 
 def test_value_outside_scale_names_row_and_column(tmp_path, small_sim):
@@ -145,7 +145,8 @@ def test_check_prints_a_summary():
 
 
 def test_types_and_missing(small_csv, instrument):
-    frame = load_responses(small_csv)
+    responses = read_responses(small_csv)
+    frame = responses.frame
     assert str(frame["wave"].dtype) == "Int64"
     assert isinstance(frame["organisation_type"].dtype, pd.CategoricalDtype)
     assert list(frame["organisation_type"].cat.categories) == ["gemeente", "zorgaanbieder", "anders"]
@@ -153,8 +154,9 @@ def test_types_and_missing(small_csv, instrument):
     values = frame[instrument.item_ids].to_numpy(dtype="float64", na_value=np.nan)
     assert np.nanmin(values) == 1 and np.nanmax(values) == 5  # code 9 ("weet niet") became missing
     assert np.isnan(values).mean() == pytest.approx(0.03, abs=0.01)
-    assert frame.attrs["modules"] == ["vertrouwen", "samenwerking", "levenscyclus"]
-    assert len(frame.attrs["sha256"]) == 64
+    assert responses.modules == ("vertrouwen", "samenwerking", "levenscyclus")
+    assert len(responses.sha256) == 64 and responses.source == str(small_csv)
+    assert frame.attrs == {}, "the facts travel in Responses, not in DataFrame.attrs"
 
 
 def test_labels_and_codes_give_the_same_scores(tmp_path, small_sim, instrument):

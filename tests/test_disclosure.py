@@ -11,7 +11,10 @@ import pandas as pd
 import pytest
 
 from monitor.cli import main as cli_main
-from monitor.privacy.disclosure import SCHEMA, audit, audit_folder, format_findings, secondary_suppression
+from monitor.privacy.cells import SCHEMA
+from monitor.privacy.disclosure import audit, audit_folder
+from monitor.privacy.findings import format_findings
+from monitor.privacy.suppression import secondary_suppression
 from monitor.survey.scoring import aggregate
 
 BASE = {"wave": 2026, "region": "Regio A"}

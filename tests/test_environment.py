@@ -50,3 +50,15 @@ def test_project_kernel_is_registered():
     # the environment (`ipykernel install --sys-prefix`), not in the user's home.
     assert spec.argv[0] == sys.executable
     assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve())
+
+
+def test_the_test_run_writes_no_report_into_the_checkout():
+    """tests.isolation points the default reports folder at a temporary folder for every process
+    the tests start (nbval's kernels, ``monitor render`` without ``--out``, the README's commands)."""
+    import os
+    import tempfile
+
+    from monitor.core.config import PROJECT_ROOT, REPORTS_DIR
+
+    assert os.environ["MONITOR_REPORTS_DIR"] == str(REPORTS_DIR)
+    assert REPORTS_DIR.is_relative_to(tempfile.gettempdir()) and not REPORTS_DIR.is_relative_to(PROJECT_ROOT)

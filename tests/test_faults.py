@@ -1,7 +1,7 @@
 """Fault injection for notebook execution: signals, kill -9, hung cells, dying kernels, full disks.
 
 The signal tests run a small driver (``python -c``) that renders tiny notebooks through a
-:class:`monitor.render.execution.WorkerPool`; a thread records every process the driver starts
+:class:`monitor.render.pool.WorkerPool`; a thread records every process the driver starts
 (workers and their kernels) while it runs, and after the signal the test polls, with a 5 s
 deadline, until none of them is left.
 """
@@ -23,8 +23,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from monitor.render import execution
-from monitor.render.execution import Interrupted, Job, WorkerPool, claim, clean_leftovers, render_one
+from monitor.render import worker as render_worker
+from monitor.render.jobs import Interrupted, Job, claim, clean_leftovers
+from monitor.render.pool import SIGNALS, WorkerPool
+from monitor.render.worker import render_one, shutdown_kernel
 
 from .notebook_files import one_cell_notebook
 
@@ -33,7 +35,7 @@ psutil = pytest.importorskip("psutil")  # installed with ipykernel/ipython, whic
 ROOT = Path(__file__).resolve().parent.parent
 GONE_WITHIN = 5.0
 
-# The driver loads monitor.render.execution without the package's __init__ (pandas, scipy), as the
+# The driver loads monitor.render.pool without the package's __init__ (pandas, scipy), as the
 # workers do: the tests pay for processes, not for imports they do not use.
 DRIVER = r"""
 import json, sys, time, types
@@ -41,7 +43,8 @@ from pathlib import Path
 package = types.ModuleType("monitor")
 package.__path__ = [sys.argv[2] + "/monitor"]
 sys.modules["monitor"] = package
-from monitor.render.execution import Interrupted, Job, WorkerPool
+from monitor.render.jobs import Interrupted, Job
+from monitor.render.pool import WorkerPool
 spec = json.loads(sys.argv[1])
 jobs = [Job(name, Path(path), {}, "region", name) for name, path in spec["jobs"]]
 code = 0
@@ -228,7 +231,7 @@ def test_kill_9_of_the_driver_takes_its_workers_and_kernels_along(tmp_path, runt
 def test_a_hung_cell_times_out_and_the_next_report_does_not_wait_for_its_kernel(tmp_path, runtime):
     hung = one_cell_notebook(tmp_path / "hung.ipynb", "import time\ntime.sleep(600)")
     quick = one_cell_notebook(tmp_path / "quick.ipynb", "print(answer + 1)")
-    before = {s: signal.getsignal(s) for s in execution.SIGNALS}
+    before = {s: signal.getsignal(s) for s in SIGNALS}
     start = time.perf_counter()
     with WorkerPool(1, cwd=tmp_path, warm_up="", runtime_dir=runtime) as pool:
         results = pool.run([_job("hung", hung), _job("next", quick, setup="answer = 41")], tmp_path / "out",
@@ -245,7 +248,7 @@ def test_a_hung_cell_times_out_and_the_next_report_does_not_wait_for_its_kernel(
     assert "42" in saved and "answer = 41" not in saved and "%reset" not in saved, "setup runs but is not saved"
     failed = nbformat.read(tmp_path / "out" / "hung.failed.ipynb", as_version=4)
     assert [c.source for c in failed.cells if "time.sleep(600)" in c.source], "the failed notebook is whole"
-    assert {s: signal.getsignal(s) for s in execution.SIGNALS} == before, "signal handlers restored"
+    assert {s: signal.getsignal(s) for s in SIGNALS} == before, "signal handlers restored"
     assert list(runtime.iterdir()) == []
 
 
@@ -259,17 +262,17 @@ def test_reports_on_one_kept_kernel_share_one_connection_and_no_names(tmp_path):
     try:
         results = [render_one(_job(name, nb), tmp_path / "out") for name, nb in
                    (("first", first), ("second", second))]
-        client = execution._WORKER["kc"]
+        client = render_worker._WORKER["kc"]
         results.append(render_one(_job("third", third), tmp_path / "out"))
-        assert execution._WORKER["kc"] is client, "the third report reused the connection"
+        assert render_worker._WORKER["kc"] is client, "the third report reused the connection"
     finally:
-        execution._shutdown_worker_kernel()
+        shutdown_kernel()
     assert [r.status for r in results] == ["ok", "ok", "ok"], [r.error for r in results]
     outputs = {name: "".join(o.get("text", "") for c in nbformat.read(tmp_path / "out" / f"{name}.ipynb", as_version=4).cells
                              for o in c.get("outputs", []))
                for name in ("first", "second", "third")}
     assert outputs == {"first": "region A\n", "second": "False\n", "third": "third\n"}
-    assert "kc" not in execution._WORKER, "shutting the kernel down closes its connection"
+    assert "kc" not in render_worker._WORKER, "shutting the kernel down closes its connection"
 
 
 def test_a_feed_adds_jobs_while_the_pool_renders_and_a_later_job_supersedes_an_earlier(tmp_path, runtime):
@@ -359,7 +362,7 @@ def test_a_full_disk_leaves_no_partial_or_temporary_files(tmp_path, monkeypatch)
         raise OSError(errno.ENOSPC, "No space left on device")
 
     try:
-        monkeypatch.setattr(execution, "_dump", full)
+        monkeypatch.setattr(render_worker, "_dump", full)
         result = render_one(_job("good", good), out)
         assert not result.ok and "disk full" in result.error, result.error
         failed = render_one(_job("bad", bad), out)
@@ -369,7 +372,7 @@ def test_a_full_disk_leaves_no_partial_or_temporary_files(tmp_path, monkeypatch)
         assert not render_one(_job("bad", bad), out).ok
         assert nbformat.read(out / "bad.failed.ipynb", as_version=4).cells  # whole, valid JSON
     finally:
-        execution._shutdown_worker_kernel()
+        shutdown_kernel()
 
 
 def test_leftovers_of_dead_runs_are_removed_and_a_live_runs_are_kept(tmp_path):

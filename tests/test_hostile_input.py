@@ -48,13 +48,15 @@ import yaml
 from matplotlib import cbook
 from matplotlib.text import Text
 
-from monitor import load_instrument, load_responses
+from monitor import Responses, load_instrument, load_responses
+from monitor.analyses.tables import export_table
 from monitor.core.config import DEMO_DATA, INSTRUMENT_PATH
+from monitor.core.escaping import FORMULA_START, escape_html, escape_latex, escape_markdown, escape_mathtext
+from monitor.render.plan import output_names, slug
 from monitor.reports.prepare import prepare
-from monitor.reports.present import View, escape_html, escape_latex, escape_markdown, escape_mathtext
-from monitor.render.publish import output_names, slug
-from monitor.reports.sections import region_report, report_json
-from monitor.analyses.tables import FORMULA_START, export_table
+from monitor.reports.present import View
+from monitor.reports.sidecar import report_json
+from monitor.reports.wave import region_report
 
 CORPUS_PATH = Path(__file__).parent / "data" / "hostile_strings.txt"
 # The default font has no glyph for some code points of the corpus (CJK, noncharacters): drawn as boxes.
@@ -180,17 +182,14 @@ def demo() -> pd.DataFrame:
     frame = load_responses(DEMO_DATA)
     regions = sorted(frame["region"].unique())[:3]
     keep = frame["region"].isin(regions) & (frame["wave"] >= frame["wave"].max() - 1)
-    out = frame[keep.to_numpy()].reset_index(drop=True)
-    out.attrs = dict(frame.attrs)
-    return out
+    return frame[keep.to_numpy()].reset_index(drop=True)
 
 
-def without_invariance(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as prepare() sees it without the trust module's measurement-invariance CFA
+def without_invariance(frame: pd.DataFrame, instrument=None) -> Responses:
+    """The responses as prepare() sees them without the trust module's measurement-invariance CFA
     (seconds of fitting; it adds one sentence and no text from the data)."""
-    frame = frame.copy()
-    frame.attrs = {**frame.attrs, "modules": [m for m in frame.attrs.get("modules", []) if m != "vertrouwen"]}
-    return frame
+    responses = Responses.from_frame(frame.copy(), instrument or load_instrument())
+    return dataclasses.replace(responses, modules=tuple(m for m in responses.modules if m != "vertrouwen"))
 
 
 def make_hostile(demo: pd.DataFrame, payloads: list[str] = PAYLOADS) -> pd.DataFrame:
@@ -198,7 +197,6 @@ def make_hostile(demo: pd.DataFrame, payloads: list[str] = PAYLOADS) -> pd.DataF
     payload names a municipality of one region: an organisation lies in one region, as the
     disclosure audit requires) and open answers (every region holds every payload)."""
     frame = demo.copy()
-    frame.attrs = dict(demo.attrs)
     regions = sorted(frame["region"].unique())
     frame["region"] = frame["region"].map(dict(zip(regions, REGIONS, strict=True))).astype("string")
     latest = (frame["wave"] == frame["wave"].max()).to_numpy()
@@ -218,7 +216,8 @@ def make_hostile(demo: pd.DataFrame, payloads: list[str] = PAYLOADS) -> pd.DataF
 @pytest.fixture(scope="module")
 def hostile(demo):
     frame = make_hostile(demo)
-    prepared = prepare(frame=without_invariance(frame), min_group_size=2, min_comment_group_size=2, waves="latest")
+    prepared = prepare(responses=without_invariance(frame), min_group_size=2, min_comment_group_size=2,
+                       waves="latest")
     return frame, prepared, {r: region_report(prepared.region(r)) for r in REGIONS}
 
 
@@ -353,7 +352,7 @@ def test_escape_mathtext_draws_the_literal_text():
     texts = [fig.text(0.01, i / len(PAYLOADS), escape_mathtext(p[:500]), fontsize=4) for i, p in enumerate(PAYLOADS)]
     fig.savefig(BytesIO(), format="png")  # drawn: the first 500 characters of each (long ones cost seconds)
     # Control characters are dropped (they would make the figure's SVG invalid XML); the rest reads as given.
-    from monitor.reports.present import _CONTROL
+    from monitor.core.escaping import _CONTROL
 
     for payload, text in zip(PAYLOADS, texts, strict=True):
         assert shown_text(text) == _CONTROL.sub("", payload[:500])
@@ -365,7 +364,7 @@ def test_the_network_guard_sees_markup_that_fetches_and_never_text():
     """to_html refuses a page that would load from the network: the guard must flag fetching
     markup (quoted or not) and never an address a report shows as text (escaped as the report
     escapes it, or as nbconvert writes it back: quotes plain)."""
-    from monitor.render.execution import external_resources
+    from monitor.render.html import external_resources
 
     fetching = [p for p in PAYLOADS if re.match(r"<(?:link|base|meta|style)\b", p) and "evil.example" in p]
     assert len(fetching) >= 4
@@ -394,7 +393,7 @@ def test_region_names_enter_the_kernel_only_as_string_literals(hostile, tmp_path
     from papermill.translators import PythonTranslator
 
     from monitor.core.config import KERNEL_NAME
-    from monitor.render.publish import plan_jobs
+    from monitor.render.plan import plan_jobs
 
     for payload in PAYLOADS:
         (node,) = ast.parse(PythonTranslator.codify({"region": payload})).body
@@ -405,8 +404,10 @@ def test_region_names_enter_the_kernel_only_as_string_literals(hostile, tmp_path
     assert sorted(j.title for j in jobs) == sorted(REGIONS)
     for job in jobs:
         setup = ast.parse(job.setup).body
-        assert [type(n) for n in setup] == [ast.Import, ast.Assign, ast.Delete]
-        assert ast.literal_eval(setup[1].value)["region"] == job.title
+        assert [type(n) for n in setup] == [ast.ImportFrom, ast.Expr, ast.Delete]
+        call = setup[1].value  # use_prepared(path, region=..., wave=..., sha256=...): literals only
+        assert all(isinstance(a, ast.Constant) for a in [*call.args, *(k.value for k in call.keywords)])
+        assert {k.arg: ast.literal_eval(k.value) for k in call.keywords}["region"] == job.title
         notebook = parameterize_notebook(load_notebook_node(str(job.notebook)), job.parameters,
                                          kernel_name=KERNEL_NAME, language="python")
         cell = next(c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", []))
@@ -492,8 +493,7 @@ def instrument_report(demo, hostile_instrument):
     path, instrument, injected = hostile_instrument
     region = sorted(demo["region"].unique())[0]
     frame = demo[(demo["region"] == region).to_numpy()].reset_index(drop=True)
-    frame.attrs = dict(demo.attrs)
-    prepared = prepare(frame=without_invariance(frame), instrument=instrument, min_group_size=2,
+    prepared = prepare(responses=without_invariance(frame, instrument), instrument=instrument, min_group_size=2,
                        min_comment_group_size=2, waves="latest")
     return region_report(prepared.region(region)), instrument, injected
 
@@ -710,7 +710,7 @@ def reference_page(notebook_path: Path, folder: Path) -> str:
     """The same notebook with every report output replaced by clean text, as HTML: the template's own markup."""
     import nbformat
 
-    from monitor.render.execution import to_html
+    from monitor.render.html import to_html
 
     notebook = nbformat.read(notebook_path, as_version=4)
     for cell in notebook.cells:
@@ -750,9 +750,9 @@ def test_rendered_reports_are_safe_in_every_format(tmp_path, demo, hostile_instr
 
     if importlib.util.find_spec("monitor.privacy.disclosure") is None:
         pytest.skip("monitor.privacy.disclosure (the audit render() runs) has not landed yet")
-    from monitor.render.execution import external_resources
-    from monitor.render.publish import render
     from monitor.core.texts import text as worded
+    from monitor.render.html import external_resources
+    from monitor.render.publish import render
 
     instrument_path, instrument, injected = hostile_instrument
     data_path = tmp_path / "hostile.csv"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.survey.responses import MAX_COLUMNS, MAX_COMPRESSION_RATIO, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS
+from monitor.survey.sources import MAX_COLUMNS, MAX_COMPRESSION_RATIO, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS
 
 from .conftest import raw_frame
 
@@ -103,7 +103,7 @@ def _feed_fifo(path: Path, data: bytes) -> threading.Thread:
 
 WORKER = textwrap.dedent("""
     import contextlib, io, json, sys, time, traceback
-    import monitor.survey.responses as data
+    import monitor.survey.xlsx as data  # the module that reads the limits patched below
     from monitor.cli import main
     results = {}
     for case in json.loads(sys.argv[1]):
@@ -290,13 +290,13 @@ def test_permission_denied(tmp_path, small_csv):
 def test_permission_denied_as_root_too(small_csv, monkeypatch):
     import errno
 
-    import monitor.survey.responses
+    import monitor.survey.sources
     from monitor import DataError, load_responses
 
     def refuse(*_args, **_kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(small_csv))
 
-    monkeypatch.setattr(monitor.survey.responses.os, "open", refuse)
+    monkeypatch.setattr(monitor.survey.sources.os, "open", refuse)
     with pytest.raises(DataError, match=r"responses\.csv: permission denied$"):
         load_responses(small_csv)
 

@@ -15,9 +15,9 @@ import yaml
 
 from monitor.cli import main
 from monitor.core.config import DEMO_DATA, INSTRUMENT_PATH
-from monitor.survey.responses import DataError, load_responses
-from monitor.survey.instrument import _fold, load_instrument
+from monitor.survey.instrument import fold_label, load_instrument
 from monitor.survey.mapping import MappingError, load_mapping
+from monitor.survey.responses import DataError, load_responses
 from monitor.survey.scoring import aggregate, theme_scores
 
 INSTRUMENT = load_instrument()
@@ -173,7 +173,7 @@ def test_common_wordings_are_aliases_of_the_scale():
     lookup = INSTRUMENT.scale.label_lookup
     for wording, code in [("Zeer mee eens", 5), ("zeer mee oneens", 1), ("Helemaal eens", 5), ("Strongly agree", 5),
                           ("Somewhat disagree", 2), ("Eens", 4), ("Oneens", 2), ("Neutral", 3), ("Weet ik niet", None)]:
-        value = lookup[_fold(wording)]
+        value = lookup[fold_label(wording)]
         assert (pd.isna(value) if code is None else value == code), wording
 
 
@@ -184,7 +184,7 @@ def test_no_wording_stands_for_two_codes():
     pairs += [(t, code) for code, texts in raw["aliases"].items() for t in texts]
     pairs += [(t, "missing") for texts in raw["missing"]["labels"].values() for t in texts]
     for text, code in pairs:
-        assert seen.setdefault(_fold(text), code) == code, text
+        assert seen.setdefault(fold_label(text), code) == code, text
 
 
 def test_zeer_mee_eens_loads_without_a_mapping(tmp_path, demo):

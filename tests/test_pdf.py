@@ -12,12 +12,14 @@ import io
 import pdfplumber
 import pytest
 
-from monitor import load_responses
+from monitor import read_responses
 from monitor.core.config import DEMO_DATA
-from monitor.reports.pdf import document, escape_typst, report_pdf, write_notebook_pdf
+from monitor.core.escaping import escape_typst
+from monitor.reports.notebook import write_pdf
+from monitor.reports.pdf import document, report_pdf
 from monitor.reports.prepare import prepare
 from monitor.reports.present import View
-from monitor.reports.sections import region_report, wave_reports
+from monitor.reports.wave import region_report, wave_reports
 
 from .pdf_reading import A4, FOOTER, assert_inside_and_apart, assert_reads_back, elements, squeeze, stream_text
 
@@ -136,13 +138,13 @@ def test_table_header_cells_are_tagged_as_headers(rendered):
 
 
 def test_a_small_region_gets_its_short_pdf():
-    frame = load_responses(DEMO_DATA)
+    responses = read_responses(DEMO_DATA)
+    frame = responses.frame
     region = sorted(frame["region"].unique())[0]
     latest = frame["wave"] == frame["wave"].max()
     drop = frame.index[(latest & (frame["region"] == region)).to_numpy()][3:]
     small = frame.drop(index=drop).reset_index(drop=True)
-    small.attrs = dict(frame.attrs)
-    prepared = prepare(frame=small, waves="latest")
+    prepared = prepare(responses=dataclasses.replace(responses, frame=small), waves="latest")
     report = region_report(prepared.region(region))
     assert report.small
     view = View(report, "nl")
@@ -159,5 +161,5 @@ def test_typst_markup_in_data_is_printed_as_written(rendered):
     with pdfplumber.open(io.BytesIO(report_pdf(View(report, "nl")))) as pdf:
         assert_reads_back(payload, stream_text(pdf))
         assert pdf.pages[0].width == pytest.approx(A4[0], abs=0.5)  # "#set page(width: 1cm)" did nothing
-    with pytest.raises(RuntimeError, match="no report View"):
-        write_notebook_pdf({"view": object()}, "/nonexistent/x.pdf")
+    with pytest.raises(TypeError, match="needs the notebook's report View"):
+        write_pdf(object(), "/nonexistent/x.pdf")

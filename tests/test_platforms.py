@@ -16,11 +16,11 @@ import pytest
 
 from monitor.cli import main
 from monitor.core.config import DEMO_DATA
-from monitor.survey.responses import DataError, load_responses
 from monitor.survey.instrument import load_instrument
 from monitor.survey.mapping import CHECK_MARK, load_mapping
 from monitor.survey.platforms import read_export, write_export
 from monitor.survey.propose import propose
+from monitor.survey.responses import DataError, load_responses, read_responses
 
 INSTRUMENT = load_instrument()
 
@@ -174,8 +174,8 @@ def test_a_platform_export_without_mapping_gets_a_one_line_hint(exports, name, e
 
 def test_sheet_and_header_row_options_read_the_workbook(exports, demo):
     path = exports["excel_title_sheet2"][0]
-    frame = load_responses(path, INSTRUMENT, mapping=exports["excel_title_sheet2"][3])
-    assert len(frame) == len(demo) and frame.attrs["mapping"]
+    responses = read_responses(path, INSTRUMENT, mapping=exports["excel_title_sheet2"][3])
+    assert len(responses.frame) == len(demo) and responses.mapping
     with pytest.raises(DataError, match="no sheet 'Blad9'; the workbook has: Toelichting, Data"):
         load_responses(path, INSTRUMENT, sheet="Blad9")
 

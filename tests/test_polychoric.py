@@ -96,17 +96,8 @@ def test_bad_input():
     assert list(result.rho.columns) == ["a", "b"]
 
 
-def test_semopy_polychoric_is_broken_here_and_ours_is_the_workaround():
-    """semopy's polychoric calls scipy.stats.mvn.mvnun, which current SciPy no longer has."""
-    from semopy import polycorr
-
+def test_polychoric_of_a_small_pair_matches_psych():
     x = np.array([1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 2, 3])
     y = np.array([1, 2, 3, 5, 5, 2, 2, 3, 4, 4, 3, 3])
-    try:
-        polycorr.polychoric_corr(x, y)
-    except AttributeError as exc:
-        assert "mvnun" in str(exc)
-    else:
-        pytest.skip("semopy's polychoric works with this SciPy; the workaround is no longer needed")
     # R: psych::polychoric(data.frame(x, y))$rho[1, 2] is 0.968276 (psych 2.2.9).
     assert polychoric_matrix(pd.DataFrame({"x": x, "y": y})).loc["x", "y"] == pytest.approx(0.968276, abs=TOLERANCE)

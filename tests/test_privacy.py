@@ -26,8 +26,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from monitor.privacy import deidentify as privacy
-from monitor.privacy.deidentify import MAX_CHARS, PLACEHOLDERS, scrub_text, scrub_texts
+from monitor.privacy import deidentify_engine, deidentify_isolated
+from monitor.privacy.deidentify import ELLIPSIS, MAX_CHARS, scrub_text, scrub_texts
+from monitor.privacy.deidentify_rules import PLACEHOLDERS, IbanAnnotator
 from monitor.survey.synthetic import FIRST_NAMES, LAST_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,8 +115,8 @@ def evaluate(corpus: list[dict], scrubbed: list[str]) -> dict:
 
 @pytest.fixture(scope="session")
 def deidentifier():
-    """The one DEDUCE instance of the session (built from the lookup cache; see monitor.privacy.deidentify)."""
-    return privacy._deidentifier()
+    """The one DEDUCE instance of the session (built from the lookup cache; see monitor.privacy.deidentify_engine)."""
+    return deidentify_engine.deidentifier()
 
 
 @pytest.fixture(scope="session")
@@ -217,9 +218,9 @@ def test_bsn_needs_the_eleven_proof(deidentifier):
 
 
 def test_iban_check():
-    assert privacy.IbanAnnotator.mod97("NL91ABNA0417164300")
-    assert privacy.IbanAnnotator.mod97("DE89 3704 0044 0532 0130 00")
-    assert not privacy.IbanAnnotator.mod97("DE89 3704 0044 0532 0130 01")
+    assert IbanAnnotator.mod97("NL91ABNA0417164300")
+    assert IbanAnnotator.mod97("DE89 3704 0044 0532 0130 00")
+    assert not IbanAnnotator.mod97("DE89 3704 0044 0532 0130 01")
 
 
 # -- the batch form, robustness ------------------------------------------------------------------------------
@@ -245,13 +246,13 @@ def test_parallel_workers_give_the_same_result(deidentifier, corpus):
 def test_a_missing_cache_is_announced_before_it_is_built(monkeypatch, tmp_path, capsys):
     built = []
     monkeypatch.setenv("MONITOR_DEIDENTIFIER_CACHE", str(tmp_path))
-    monkeypatch.setattr(privacy, "prepare_deidentifier", lambda *a, **k: built.append(tmp_path))
-    assert privacy._ensure_cache() == tmp_path
+    monkeypatch.setattr(deidentify_engine, "prepare_deidentifier", lambda *a, **k: built.append(tmp_path))
+    assert deidentify_engine.ensure_cache() == tmp_path
     assert built == [tmp_path]
-    assert capsys.readouterr().err == privacy.BUILD_MESSAGE + "\n"
+    assert capsys.readouterr().err == deidentify_engine.BUILD_MESSAGE + "\n"
     monkeypatch.delenv("MONITOR_DEIDENTIFIER_CACHE")
     built.clear()
-    privacy._ensure_cache()  # the session's cache is there: nothing is said, nothing built
+    deidentify_engine.ensure_cache()  # the session's cache is there: nothing is said, nothing built
     assert built == [] and capsys.readouterr().err == ""
 
 
@@ -273,7 +274,7 @@ def test_hostile_input_does_not_raise(deidentifier, answer):
     start = time.perf_counter()
     out = scrub_text(answer)
     assert isinstance(out, str) and time.perf_counter() - start < 10
-    assert len(out) <= MAX_CHARS + len(privacy.ELLIPSIS)
+    assert len(out) <= MAX_CHARS + len(ELLIPSIS)
     assert "\x00" not in out and "\u202e" not in out
 
 
@@ -306,7 +307,7 @@ def test_long_answers_are_cut_visibly(deidentifier):
 
 
 def test_importing_deduce_leaves_logging_alone(deidentifier):
-    # deduce's import calls logging.basicConfig(stream=sys.stdout, level=DEBUG); monitor.privacy.deidentify undoes that.
+    # deduce's import calls logging.basicConfig(stream=sys.stdout, level=DEBUG); monitor.privacy.deidentify_engine undoes that.
     assert not any(getattr(h, "stream", None) is sys.stdout for h in logging.getLogger().handlers)
     assert logging.getLogger().level != logging.DEBUG
 
@@ -343,11 +344,11 @@ if __name__ == "__main__":  # python tests/test_privacy.py: the corpus figures, 
 def test_isolated_scrub_gives_the_same_text_and_keeps_the_lookups_out_of_this_process(corpus, scrubbed_corpus,
                                                                                       monkeypatch):
     """``monitor render`` scrubs in a child process so that its own memory never holds DEDUCE's lookups."""
-    monkeypatch.setattr(privacy, "_DEIDENTIFIER", None)
+    monkeypatch.setattr(deidentify_engine, "_DEIDENTIFIER", None)
     texts = [entry["text"] for entry in corpus]
-    assert privacy.scrub_texts_isolated(texts) == scrubbed_corpus
-    assert privacy._DEIDENTIFIER is None  # this process built no de-identifier
-    assert privacy.scrub_texts_isolated([]) == []
+    assert deidentify_isolated.scrub_texts_isolated(texts) == scrubbed_corpus
+    assert deidentify_engine._DEIDENTIFIER is None  # this process built no de-identifier
+    assert deidentify_isolated.scrub_texts_isolated([]) == []
 
 
 def test_the_isolated_scrubber_loads_ahead_and_stops_when_not_needed(monkeypatch):
@@ -357,7 +358,7 @@ def test_the_isolated_scrubber_loads_ahead_and_stops_when_not_needed(monkeypatch
     import threading
     from multiprocessing import Pipe
 
-    scrubber = privacy.IsolatedScrubber()
+    scrubber = deidentify_isolated.IsolatedScrubber()
     child = scrubber._process
     assert child.is_alive(), "the child starts loading the de-identifier before it is asked anything"
     scrubber.close()
@@ -366,10 +367,10 @@ def test_the_isolated_scrubber_loads_ahead_and_stops_when_not_needed(monkeypatch
     def boom(_answers):
         raise ValueError("no lookups")
 
-    monkeypatch.setattr(privacy, "_deidentifier", lambda: None)
-    monkeypatch.setattr(privacy, "scrub_texts", boom)
+    monkeypatch.setattr(deidentify_isolated, "deidentifier", lambda: None)
+    monkeypatch.setattr(deidentify_isolated, "scrub_texts", boom)
     ours, theirs = Pipe()
-    thread = threading.Thread(target=privacy._scrub_child, args=(theirs,))
+    thread = threading.Thread(target=deidentify_isolated._scrub_child, args=(theirs,))
     thread.start()
     ours.send(["Bel Jan"])
     kind, error = ours.recv()
@@ -392,7 +393,7 @@ def test_the_lookups_are_frozen_out_of_the_collectors_sight_with_almost_no_garba
     """The de-identifier's tries are moved out of the cyclic collector's sight without a full
     collection first (which would walk them, a second or more); the garbage thereby kept for the
     process's lifetime is a handful of objects."""
-    code = ("import gc, monitor.privacy.deidentify as p\np._deidentifier()\nfrozen = gc.get_freeze_count()\n"
+    code = ("import gc, monitor.privacy.deidentify_engine as p\np.deidentifier()\nfrozen = gc.get_freeze_count()\n"
             "gc.unfreeze()\nprint(frozen, gc.collect())")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     frozen, garbage = map(int, done.stdout.split())

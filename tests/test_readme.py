@@ -3,7 +3,9 @@
 Each ```bash block is run by ``bash -euo pipefail`` with nothing activated and a clean ``PATH``
 (no venv on it), in a folder that mirrors the project (a symbolic link per top-level entry), so
 that files a block writes into the current folder (``scores.csv``, ``sim.csv``) land in a
-temporary folder while ``data/``, ``notebooks/``, ``.venv/`` and ``reports/`` are the project's own.
+temporary folder while ``data/``, ``notebooks/`` and ``.venv/`` are the project's own. ``reports/`` is a
+real folder of the mirror, named to the commands by ``MONITOR_REPORTS_DIR``: ``make reports`` writes
+there, never over an adviser's renders in the checkout's ``reports/``.
 The blocks run in README order, as a newcomer would (``monitor audit`` reads what
 ``make reports`` wrote). A block is skipped only for a reason stated in :data:`SKIPPED`.
 """
@@ -70,16 +72,19 @@ def mirror(tmp_path_factory) -> Path:
     """A folder that looks like the project root to a shell, with the project's own files in it."""
     root = tmp_path_factory.mktemp("readme")
     for entry in PROJECT_ROOT.iterdir():
-        if entry.name not in (".git", ".pytest_cache", ".ruff_cache"):
+        if entry.name not in (".git", ".pytest_cache", ".ruff_cache", "reports"):
             (root / entry.name).symlink_to(entry)
+    (root / "reports").mkdir()
     return root
 
 
-def _fresh_environment() -> dict[str, str]:
-    """A login-like environment: no venv activated, no Python paths inherited from pytest."""
+def _fresh_environment(mirror: Path) -> dict[str, str]:
+    """A login-like environment: no venv activated, no Python paths inherited from pytest; the
+    default reports folder is the mirror's own ``reports/``."""
     keep = ("HOME", "LANG", "LC_ALL", "TERM", "TMPDIR", "USER")
     env = {k: os.environ[k] for k in keep if k in os.environ}
     env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+    env["MONITOR_REPORTS_DIR"] = str(mirror / "reports")
     return env
 
 
@@ -98,20 +103,20 @@ def test_readme_has_runnable_blocks_and_skips_only_for_stated_reasons():
 
 @pytest.mark.parametrize("block", [_param(i, b) for i, b in enumerate(BLOCKS)])
 def test_readme_block_runs_as_written(block, mirror):
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=mirror, env=_fresh_environment(),
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=mirror, env=_fresh_environment(mirror),
                           capture_output=True, text=True, timeout=3600)
     assert done.returncode == 0, f"exit {done.returncode}\n--- block\n{block}\n--- stderr\n{done.stderr[-3000:]}"
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     if "make reports" in _commands(block):
-        _check_reports_written()
+        _check_reports_written(mirror / "reports")
 
 
-def _check_reports_written():
+def _check_reports_written(reports: Path):
     """What the README says `make reports` writes: every report of the latest demo wave, with an index."""
     from monitor.core.config import DEMO_DATA
-    from monitor.render.publish import peek_regions
+    from monitor.render.plan import peek_regions
 
-    waves = sorted(p for p in (PROJECT_ROOT / "reports").iterdir() if p.is_dir() and p.name.isdigit())
+    waves = sorted(p for p in reports.iterdir() if p.is_dir() and p.name.isdigit())
     latest = waves[-1]
     status = json.loads((latest / "status.json").read_text())
     assert (latest / "index.html").is_file()

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor.stats.factor import _fa_eigenvalues, align_factors
 from monitor.psychometrics import (
     bartlett_sphericity,
     correlation_matrix,
@@ -23,6 +22,8 @@ from monitor.psychometrics import (
     polychoric_matrix,
     velicer_map,
 )
+from monitor.stats.factor import align_factors
+from monitor.stats.factor_retention import fa_eigenvalues
 
 from .conftest import DATA, EXPECTED
 
@@ -92,7 +93,7 @@ def test_kmo_and_bartlett_match_psych(keyed):
 def test_factor_eigenvalues_match_fa_parallel(keyed):
     expected = pd.read_csv(EXPECTED / "parallel_demo_observed.csv")
     r = correlation_matrix(keyed).to_numpy()
-    np.testing.assert_allclose(_fa_eigenvalues(r), expected["fa_values"], atol=1e-5)
+    np.testing.assert_allclose(fa_eigenvalues(r), expected["fa_values"], atol=1e-5)
     np.testing.assert_allclose(np.sort(np.linalg.eigvalsh(r))[::-1], expected["pc_values"], atol=1e-10)
 
 

@@ -14,9 +14,11 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from monitor.render.execution import Result, external_resources, to_html
-from monitor.render.publish import check_formats, index_summary, write_index
-from monitor.reports.sections import Column, Label, RegionReport, Section, Table
+from monitor.render.html import external_resources, to_html
+from monitor.render.index import index_summary, write_index
+from monitor.render.jobs import Result
+from monitor.render.plan import check_formats
+from monitor.reports.model import Column, Label, RegionReport, Section, Table
 
 PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000" "1f15c4890000000d49444154789c6360f8ff3f0005fe02fea7d6a4"

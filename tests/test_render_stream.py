@@ -14,12 +14,14 @@ import json
 import nbformat
 import pytest
 
-from monitor.privacy import disclosure
-from monitor.privacy.disclosure import AuditResult, Recovery
+from monitor.privacy import disclosure, suppression
+from monitor.privacy.findings import AuditResult, Recovery
+from monitor.render.plan import output_names
+from monitor.render.publish import AuditFailed, render
 from monitor.reports.prepare import prepare
 from monitor.reports.present import View
-from monitor.render.publish import AuditFailed, output_names, render
-from monitor.reports.sections import region_report, report_json, wave_reports
+from monitor.reports.sidecar import report_json
+from monitor.reports.wave import region_report, wave_reports
 
 REGIONS_RENDERED = 2
 
@@ -45,7 +47,7 @@ def _one_more_hidden(chosen, real):
 
 def test_a_region_rebuilt_by_the_secondary_suppression_is_published_as_rebuilt(tmp_path, prepared, monkeypatch):
     chosen: list = []
-    monkeypatch.setattr(disclosure, "secondary_suppression", _one_more_hidden(chosen, disclosure.secondary_suppression))
+    monkeypatch.setattr(suppression, "secondary_suppression", _one_more_hidden(chosen, suppression.secondary_suppression))
     regions = prepared.regions[:REGIONS_RENDERED]
     results = render(regions=regions, jobs=1, out_dir=tmp_path, include=("regions",), progress=False, formats="html")
     assert [r.status for r in results] == ["ok"] * REGIONS_RENDERED, [r.error for r in results]
@@ -131,7 +133,7 @@ def test_publishing_across_file_systems_copies_whole_files(tmp_path, monkeypatch
 
 def test_a_report_that_cannot_be_published_is_failed_and_the_others_are_published(tmp_path, monkeypatch):
     from monitor.render import publish as render_module
-    from monitor.render.execution import Result
+    from monitor.render.jobs import Result
 
     staged, out = tmp_path / "stage", tmp_path / "out"
     staged.mkdir()

@@ -15,8 +15,14 @@ import papermill
 import pytest
 
 from monitor.core.config import NOTEBOOKS_DIR
+from monitor.render.html import external_resources
+from monitor.render.index import write_index
+from monitor.render.jobs import Job
+from monitor.render.plan import output_names, slug
+from monitor.render.pool import run_jobs
+from monitor.render.publish import render
+from monitor.render.worker import render_one
 from monitor.reports.prepare import prepare
-from monitor.render.publish import Job, external_resources, output_names, render, render_one, run_jobs, slug, write_index
 
 from .notebook_files import one_cell_notebook
 
@@ -173,7 +179,7 @@ def test_sidecars_rendered_ipynb_records_data_not_temporary_paths(rendered, shar
         assert sidecar["meta"]["sha256"] == shared.meta["sha256"]
         text = (folder / f"{name}.ipynb").read_text(encoding="utf-8")
         assert shared.meta["sha256"] in text
-        assert "monitor-render-" not in text and ".pkl" not in text and "PREPARED" not in text
+        assert "monitor-render-" not in text and ".pkl" not in text and "use_prepared" not in text
     assert not list(Path(tempfile.gettempdir()).glob("monitor-render-*")), "the private work folder is removed"
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{slug(r)}.json"' in index for r in regions)
@@ -227,8 +233,8 @@ def test_output_names_are_unique_and_safe():
 
 def test_render_plans_only_what_the_data_support(tmp_path, instrument):
     from monitor.core.config import DEMO_DATA
-    from monitor.render.publish import plan_jobs
-    from monitor.reports.sections import wave_reports
+    from monitor.render.plan import plan_jobs
+    from monitor.reports.wave import wave_reports
 
     frame = pd.read_csv(DEMO_DATA)
     path = tmp_path / "trust.csv"
@@ -242,8 +248,25 @@ def test_render_plans_only_what_the_data_support(tmp_path, instrument):
     assert "thesis" not in kinds and kinds.count("region") == 6 and "validity" in kinds
     region_job = [j for j in jobs if j.kind == "region"][0]
     assert region_job.parameters["data_sha256"] == prepared.meta["sha256"]
-    assert "PREPARED" in region_job.setup and "work" in region_job.setup
+    # The prepared report is handed over by an explicit call in the unsaved set-up cell, the PDF gets the view.
+    assert "use_prepared(" in region_job.setup and str(tmp_path / "work") in region_job.setup
+    assert region_job.finish.startswith("from monitor.reports.notebook import write_pdf") and "(view, " in region_job.finish
     validity_job = next(j for j in jobs if j.kind == "validity")
     # the monitor's validity report compares its two perspectives, in the render's language
     assert validity_job.parameters["invariance_group"] == "organisation_type"
     assert validity_job.parameters["language"] == "nl"
+
+
+def test_the_region_notebook_defines_what_the_render_hands_over_to():
+    """The render's unsaved cells call NOTEBOOK_ENTRY's use_prepared and write_pdf and typeset the
+    notebook's VIEW_NAME: the template notebook must define that name with a View."""
+    import importlib
+
+    from monitor.core.config import NOTEBOOKS_DIR
+    from monitor.render.plan import NOTEBOOK_ENTRY, NOTEBOOKS, VIEW_NAME
+
+    entry = importlib.import_module(NOTEBOOK_ENTRY)
+    assert callable(entry.use_prepared) and callable(entry.write_pdf)
+    cells = json.loads((NOTEBOOKS_DIR / NOTEBOOKS["region"]).read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert re.search(rf"^{VIEW_NAME} = report\.View\(", code, re.M)

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from monitor import aggregate, reverse_key, suppress_small_groups, theme_scores
+from monitor.survey.scoring import keyed_items
 
 
 def _answers(instrument, rows: list[dict]) -> pd.DataFrame:
@@ -29,6 +30,15 @@ def test_reverse_keying(instrument):
     assert keyed["nw4"].tolist()[:2] == [5, 1] and keyed["nw4"].isna().iloc[2]
     assert keyed["nw1"].tolist()[:2] == [1, 5]
     assert frame["nw4"].tolist()[:2] == [1, 5], "the input frame must not change"
+
+
+def test_items_keyed_once_serve_the_scores(small_sim, instrument):
+    frame = small_sim.responses.copy()
+    frame[instrument.item_ids] = frame[instrument.item_ids].mask(frame[instrument.item_ids] == 9)
+    keyed = keyed_items(frame, instrument)
+    assert list(keyed.columns) == instrument.item_ids, "the item columns only: no copy of the background"
+    pd.testing.assert_frame_equal(keyed, reverse_key(frame, instrument)[instrument.item_ids])
+    pd.testing.assert_frame_equal(theme_scores(frame, instrument, keyed=keyed), theme_scores(frame, instrument))
 
 
 def test_theme_score_is_mean_of_keyed_items(instrument):

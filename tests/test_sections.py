@@ -13,10 +13,13 @@ import pytest
 
 from monitor import load_responses
 from monitor.core.config import DEMO_DATA
+from monitor.core.texts import TEXTS
+from monitor.reports.model import Hider, Label
 from monitor.reports.prepare import prepare
 from monitor.reports.present import View
-from monitor.reports.sections import Hider, Label, band, region_report, report_json, trend_label, wave_reports
-from monitor.core.texts import TEXTS
+from monitor.reports.reading import band, trend_label
+from monitor.reports.sidecar import report_json
+from monitor.reports.wave import region_report, wave_reports
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +196,8 @@ def test_trend_labels_account_for_group_size():
 def test_bands_and_flags_with_interventions(prepared):
     assert [band(v) for v in (4.2, 3.5, 2.9, np.nan, None)] == ["strong", "attention", "concern", "suppressed",
                                                                  "suppressed"]
-    from monitor.reports.sections import flagged_themes, summary
+    from monitor.reports.reading import flagged_themes
+    from monitor.reports.sections import summary
 
     data = prepared.region(prepared.regions[0])
     section = summary(data, Hider())
@@ -233,7 +237,7 @@ def test_figures_draw_nothing_for_hidden_groups(demo_frame):
 def test_interventions_file_is_complete(instrument):
     import yaml
 
-    from monitor.reports.sections import INTERVENTIONS_PATH
+    from monitor.core.config import INTERVENTIONS_PATH
 
     data = yaml.safe_load(INTERVENTIONS_PATH.read_text(encoding="utf-8"))
     assert {t.id for t in instrument.themes} | {"trust_index"} <= set(data)
@@ -277,7 +281,7 @@ def test_the_lowest_theme_is_flagged_even_above_the_benchmark(prepared):
 
 
 def test_position_against_all_regions_follows_the_interval():
-    from monitor.reports.sections import position
+    from monitor.reports.reading import position
 
     assert position(3.3, 3.1, 3.5, 3.0) == "above"
     assert position(3.3, 3.1, 3.5, 3.5) == "level"  # the interval touches the benchmark

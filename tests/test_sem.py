@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from monitor.survey.instrument import cfa_model
 from monitor.stats.sem.measurement import fit_cfa, measurement_invariance, model_description
+from monitor.survey.instrument import cfa_model
 
 from .conftest import DATA, EXPECTED
 
@@ -63,9 +63,14 @@ def test_modification_indices_match_lavaan(hs_fit):
     assert second["mi"] == pytest.approx(expected.iloc[1]["mi"], rel=0.001)
 
 
-def test_standardized_loadings_from_semopy(hs_fit):
+def test_standardized_loadings_match_lavaan(hs_fit):
     assert hs_fit.loadings.loc["x1", "visual"] == pytest.approx(0.772, abs=0.002)
     assert hs_fit.factor_correlation.loc["visual", "textual"] == pytest.approx(0.459, abs=0.002)
+    # The estimates as lavaan's parameterEstimates(fit, standardized = TRUE) lays them out.
+    estimates = hs_fit.estimates
+    assert list(estimates.columns) == ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "std.all"]
+    x1 = estimates[(estimates["lhs"] == "visual") & (estimates["op"] == "=~") & (estimates["rhs"] == "x1")].iloc[0]
+    assert x1["std.all"] == pytest.approx(hs_fit.loadings.loc["x1", "visual"])
 
 
 def test_invariance_by_school_matches_lavaan(hs):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from monitor import load_responses
+from monitor import load_responses, theme_scores
 from monitor.core.config import DEMO_DATA, DEMO_SETTINGS, DEMO_TRUTH
-from monitor.survey.synthetic import simulate
+from monitor.survey.instrument import Item, Module, Scale
+from monitor.survey.synthetic import DEFAULT_LATENT, simulate
 
 from .conftest import run_cli
 
@@ -54,8 +56,6 @@ def test_model_effects_are_in_the_data(instrument):
     sim = simulate(regions=4, respondents=3000, waves=3, seed=2, instrument=instrument)
     frame = sim.responses.copy()
     frame[instrument.item_ids] = frame[instrument.item_ids].mask(frame[instrument.item_ids] == 9)
-    from monitor import theme_scores
-
     scores = theme_scores(frame, instrument).astype({"wave": "int64"})
     by_type = scores.groupby("organisation_type")["gelijkwaardigheid"].mean()
     assert by_type["zorgaanbieder"] < by_type["gemeente"] - 0.15
@@ -83,6 +83,32 @@ def test_open_answers_are_dutch_and_some_hold_personal_details(small_sim):
     assert 0.2 < len(answers) / (2 * len(small_sim.responses)) < 0.45
     assert answers.str.contains("samenwerking|overleg|cliënt|contact", regex=True).mean() > 0.3
     assert answers.str.contains(r"@voorbeeld\.nl|06-\d{8}|Vraag het maar aan", regex=True).any()
+
+
+def _with_extra_scale(instrument):
+    """The instrument plus a module whose one scale the population model does not know."""
+    items = tuple(Item(id=f"wb{i}", scale="welbevinden", module="extra", text={"nl": f"Stelling {i}", "en": f"Item {i}"},
+                       reverse=i == 3) for i in (1, 2, 3))
+    scale = Scale(id="welbevinden", module="extra", role="scale", label={"nl": "Welbevinden", "en": "Wellbeing"},
+                  items=items)
+    module = Module(id="extra", label={"nl": "Extra", "en": "Extra"}, referent={"nl": "", "en": ""}, scales=(scale,))
+    return dataclasses.replace(instrument, modules=(*instrument.modules, module))
+
+
+def test_an_instrument_with_an_extra_scale_simulates(instrument, tmp_path):
+    extended = _with_extra_scale(instrument)
+    sim = simulate(regions=3, respondents=2000, waves=1, seed=7, instrument=extended)
+    assert sim.truth["items"]["wb3"]["scale"] == "welbevinden" and sim.truth["items"]["wb3"]["reverse"]
+    assert sim.truth["structure"]["other_scales"] == {"welbevinden": dataclasses.asdict(DEFAULT_LATENT)}
+    assert set(sim.truth["effects"]["region"]["welbevinden"]) == set(sim.responses["region"])
+    path = tmp_path / "extended.csv"
+    sim.responses.to_csv(path, index=False)
+    scores = theme_scores(load_responses(path, extended), extended).astype({"welbevinden": float})
+    # One latent behind the three items (the reversed one keyed back), related to trust as the default says.
+    assert scores["welbevinden"].notna().mean() > 0.9
+    assert scores[["welbevinden", "algemeen_vertrouwen"]].astype(float).corr().iloc[0, 1] > 0.2
+    assert "welbevinden" not in simulate(regions=1, respondents=20, waves=1, seed=7).truth["structure"].get(
+        "other_scales", {}), "the default instrument has no scale outside the model"
 
 
 def test_simulated_file_passes_validation(small_csv):

@@ -84,3 +84,32 @@ def test_numbers_never_show_a_negative_zero():
 def test_a_plural_spec_needs_two_or_three_forms():
     with pytest.raises(ValueError, match="two or three forms"):
         plural(2, "thema", "nl")
+
+
+def test_a_key_means_one_thing_across_the_catalogue():
+    """Each part of the catalogue owns its keys: a key defined twice would show one part's words
+    where the other part meant its own (the report's "Gemiddelde" column was once shown as the
+    validity notebook's "M")."""
+    from monitor.core.catalogue import analyses, report, tables, thesis
+
+    parts = {"analyses": analyses.ANALYSES_TEXTS, "validity": analyses.VALIDITY_TEXTS, "report": report.REPORT_TEXTS,
+             "pdf": report.PDF_TEXTS, "thesis": thesis.THESIS_TEXTS, "tables": tables.TABLE_TEXTS,
+             "references": tables.REFERENCE_TEXTS}
+    seen: dict[str, str] = {}
+    for part, words in parts.items():
+        for key in words:
+            assert key not in seen, f"{key!r} is defined in both {seen[key]} and {part}"
+            seen[key] = part
+    assert set(seen) == set(TEXTS)
+    assert text("col_mean", "nl") == "Gemiddelde" and text("validity_col_mean", "en") == "M"
+
+
+def test_one_language_check_for_every_module():
+    from monitor.analyses.references import reference_list
+    from monitor.analyses.tables import apa_p
+    from monitor.core.texts import check_language
+
+    for call in (lambda: check_language("de"), lambda: text("col_mean", "de"), lambda: apa_p(0.5, "de"),
+                 lambda: reference_list(["psych"], "de")):
+        with pytest.raises(ValueError, match=r"^language must be one of nl, en, not 'de'$"):
+            call()

@@ -7,9 +7,9 @@ import pandas as pd
 import papermill
 import pytest
 
-from monitor.stats import modelling
 from monitor.analyses import thesis
 from monitor.core.config import NOTEBOOKS_DIR
+from monitor.stats import modelling
 from monitor.survey.synthetic import RESULT_PATHS, TRUST_PATHS, TRUST_TO_RESULTS, simulate
 
 from .conftest import DATA, EXPECTED
@@ -24,9 +24,41 @@ def test_notebook_parameters_are_documented():
     assert params["language"]["default"] == '"en"'
 
 
+# -- against R: tests/r/thesis_reference.R on tests/data/demo_scores.csv ----------------------------
+# Tolerances: the regression's coefficients 1e-10 and SEs 1e-6 (relative); the path model's ML
+# estimates 1e-6, SEs (also the delta-method SEs of the indirect effects) 1e-5 relative and its
+# chi-square 1e-6: OLS and lavaan's ML agree to machine precision, the tolerance is the margin of
+# the iterative fit. Bootstrap draws differ between R and Python: the percentile bounds must lie
+# within half a bootstrap SE of lavaan's (Monte Carlo error of a 2.5% quantile from 1000 draws, twice,
+# is about 0.12 SE), the bootstrap SEs within 15%.
+PATH_MODEL = pd.read_csv(EXPECTED / "thesis_path_model.csv", keep_default_na=False)
+BOOTSTRAP = pd.read_csv(EXPECTED / "thesis_path_model_bootstrap.csv", keep_default_na=False)
+
+
+def _row_id(row) -> str:
+    return f"{row['lhs']} {row['op']} {row['rhs']}"
+
+
 @pytest.fixture(scope="module")
 def demo_scores():
     return pd.read_csv(DATA / "demo_scores.csv")
+
+
+@pytest.fixture(scope="module")
+def path_fit(demo_scores):
+    """The engine's fit of the path model, on the z-scores R fits (complete rows, scale())."""
+    from monitor.stats.sem.cfa import cfa
+
+    data = demo_scores[["transformatieresultaten", "trust_index"] + FACTORS + ["region"]].dropna()
+    z = modelling.zscore(data.drop(columns="region"))
+    with pytest.warns(UserWarning, match="saturated"):
+        result = cfa(z, modelling.path_model_syntax("transformatieresultaten", FACTORS, "trust_index"))
+    return result, z.assign(region=data["region"])
+
+
+@pytest.fixture(scope="module")
+def mediation(demo_scores):
+    return modelling.mediation_model(demo_scores, "transformatieresultaten", FACTORS, "trust_index", n_boot=200)
 
 
 def test_regression_matches_r_lm_with_sandwich_cluster_se(demo_scores):
@@ -34,21 +66,72 @@ def test_regression_matches_r_lm_with_sandwich_cluster_se(demo_scores):
     expected = pd.read_csv(EXPECTED / "thesis_regression.csv").set_index("term").drop(index="(Intercept)")
     np.testing.assert_allclose(table["beta"], expected.loc[FACTORS, "beta"], atol=1e-10)
     np.testing.assert_allclose(table["se"], expected.loc[FACTORS, "se_cluster"], rtol=1e-6)
-    assert summary["clusters"] == 6
+    fit = pd.read_csv(EXPECTED / "thesis_regression_fit.csv").iloc[0]
+    assert (summary["n"], summary["clusters"]) == (fit["n"], fit["clusters"]) == (3508, 6)
+    assert summary["r2"] == pytest.approx(fit["r2"], abs=1e-10)
+    assert summary["adj_r2"] == pytest.approx(fit["adj_r2"], abs=1e-10)
 
 
-def test_path_model_matches_lavaan(demo_scores):
-    result = modelling.mediation_model(demo_scores, "transformatieresultaten", FACTORS, "trust_index", n_boot=200)
-    expected = pd.read_csv(EXPECTED / "thesis_path_model.csv")
-    regressions = expected[expected["op"] == "~"]
-    for _, row in regressions.iterrows():
-        ours = result.paths[(result.paths["to"] == row["lhs"]) & (result.paths["from"] == row["rhs"])]["estimate"]
-        assert float(ours.iloc[0]) == pytest.approx(row["est"], abs=0.001), (row["lhs"], row["rhs"])
-    defined = expected[expected["op"] == ":="].reset_index(drop=True)
-    np.testing.assert_allclose(result.indirect["indirect"].to_numpy(), defined["est"].to_numpy(), atol=0.001)
-    assert result.fit["df"] == 0 and result.fit["chi2"] < 0.01  # saturated: 0 up to semopy's convergence
-    assert (result.indirect["ci_low"] <= result.indirect["indirect"]).all()
-    assert (result.indirect["indirect"] <= result.indirect["ci_high"]).all()
+@pytest.mark.parametrize("row", PATH_MODEL.to_dict("records"), ids=_row_id)
+def test_path_model_estimate_matches_lavaan(path_fit, row):
+    """Every path, residual variance and indirect effect (``:=``, delta-method SE) as lavaan's
+    ``parameterEstimates(sem(...), standardized = TRUE)``."""
+    estimates = path_fit[0].estimates
+    ours = estimates[(estimates["lhs"] == row["lhs"]) & (estimates["op"] == row["op"]) & (estimates["rhs"] == row["rhs"])]
+    assert len(ours) == 1
+    ours = ours.iloc[0]
+    assert ours["label"] == row["label"]
+    assert ours["est"] == pytest.approx(row["est"], abs=1e-6)
+    assert ours["se"] == pytest.approx(row["se"], rel=1e-5)
+    assert ours["z"] == pytest.approx(row["z"], rel=1e-5)
+    assert ours["std.all"] == pytest.approx(row["std.all"], abs=1e-6)
+
+
+def test_path_model_fit_matches_lavaan(path_fit):
+    result, _z = path_fit
+    lavaan = pd.read_csv(EXPECTED / "thesis_path_model_fit.csv").iloc[0]
+    assert result.fit["chisq"] == pytest.approx(lavaan["chisq"], abs=1e-6)
+    assert (result.fit["df"], result.fit["npar"], result.n) == (lavaan["df"], lavaan["npar"], lavaan["ntotal"]) == (0, 17, 3508)
+    assert result.fit["logl"] == pytest.approx(lavaan["logl"], rel=1e-9)
+
+
+def test_mediation_model_reports_lavaans_numbers(mediation):
+    """:func:`mediation_model` hands on the engine's paths, indirect effects and fit."""
+    paths = PATH_MODEL[PATH_MODEL["op"] == "~"]
+    ours = mediation.paths.set_index(["to", "from"]).loc[list(zip(paths["lhs"], paths["rhs"], strict=True))]
+    np.testing.assert_allclose(ours["estimate"], paths["est"], atol=1e-6)
+    np.testing.assert_allclose(ours["se"], paths["se"], rtol=1e-5)
+    defined = PATH_MODEL[PATH_MODEL["op"] == ":="]
+    np.testing.assert_allclose(mediation.indirect["indirect"], defined["est"], atol=1e-6)
+    np.testing.assert_allclose(mediation.indirect["total"], mediation.indirect["direct"] + defined["est"].to_numpy(),
+                               atol=1e-6)
+    residual = PATH_MODEL[(PATH_MODEL["lhs"] == "trust_index") & (PATH_MODEL["op"] == "~~")].iloc[0]
+    assert mediation.fit["r2_mediator"] == pytest.approx(1 - residual["std.all"], abs=1e-6)
+    assert mediation.fit["df"] == 0 and mediation.fit["chi2"] == pytest.approx(0, abs=1e-6)  # saturated
+    assert mediation.fit["n_boot_failed"] == 0
+    assert (mediation.indirect["ci_low"] <= mediation.indirect["indirect"]).all()
+    assert (mediation.indirect["indirect"] <= mediation.indirect["ci_high"]).all()
+
+
+def test_bootstrap_is_reproducible_by_seed(demo_scores, mediation):
+    again = modelling.mediation_model(demo_scores, "transformatieresultaten", FACTORS, "trust_index", n_boot=200)
+    pd.testing.assert_frame_equal(again.indirect, mediation.indirect)
+    other = modelling.mediation_model(demo_scores, "transformatieresultaten", FACTORS, "trust_index", n_boot=200, seed=7)
+    assert not np.allclose(other.indirect["ci_low"], mediation.indirect["ci_low"])
+
+
+def test_bootstrap_of_cases_agrees_with_lavaans(path_fit):
+    """Resampling cases (lavaan has no cluster bootstrap), 1000 draws as the R script."""
+    from monitor.stats.sem.bootstrap import bootstrap
+
+    result, z = path_fit
+    intervals = bootstrap(result, z, n_boot=1000, seed=2026).intervals(0.95)
+    lavaan = BOOTSTRAP.assign(name=[row["lhs"] if row["op"] == ":=" else _row_id(row).replace(" ", "")
+                                    for row in BOOTSTRAP.to_dict("records")]).set_index("name")
+    ours = intervals.loc[lavaan.index]
+    np.testing.assert_allclose(ours["se"], lavaan["se"], rtol=0.15)
+    assert ((ours["ci.lower"] - lavaan["ci.lower"]).abs() < 0.5 * lavaan["se"]).all()
+    assert ((ours["ci.upper"] - lavaan["ci.upper"]).abs() < 0.5 * lavaan["se"]).all()
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +139,7 @@ def recovery(tmp_path_factory):
     path = tmp_path_factory.mktemp("truth") / "sim.csv"
     sim = simulate(regions=20, respondents=8000, waves=1, seed=31)
     sim.responses.to_csv(path, index=False)
-    td = thesis.prepare(path)
+    td = thesis.load_thesis_data(path)
     return td, sim.truth
 
 
@@ -154,7 +237,7 @@ def test_correlation_note_states_the_marks_the_code_applies(recovery):
     td, _truth = recovery
     md = thesis.show_table(td, {}, "correlations", thesis.correlations(td))
     marks = ", ".join(f"{mark} p < {str(level).lstrip('0')}" for level, mark in reversed(modelling.STAR_LEVELS))
-    from monitor.reports.present import escape_markdown
+    from monitor.core.escaping import escape_markdown
 
     assert escape_markdown(marks) in md
     assert modelling.stars(0.0009) == "***" and modelling.stars(0.04) == "*" and modelling.stars(0.06) == ""

@@ -8,15 +8,15 @@ import papermill
 import pytest
 
 from monitor.analyses import validity
-from monitor.core.config import NOTEBOOKS_DIR
-from monitor.stats.factor import correlation_matrix
 from monitor.analyses.tables import apa_number, export_table
+from monitor.core.config import NOTEBOOKS_DIR
 from monitor.core.texts import number
+from monitor.stats.factor import correlation_matrix
 
 
 @pytest.fixture(scope="module")
 def vd():
-    return validity.prepare(module="vertrouwen", language="nl")
+    return validity.load_validity_data(module="vertrouwen", language="nl")
 
 
 def test_notebook_parameters_are_documented():
@@ -37,7 +37,7 @@ def test_prepare_keys_items_and_picks_the_latest_wave(vd, instrument):
     assert set(vd.target.values()) == {t.id for t in instrument.themes}
     assert validity.banner(vd).startswith("> **Dit zijn gesimuleerde gegevens")
     with pytest.raises(ValueError, match="wave 1999 is not in the data"):
-        validity.prepare(wave=1999)
+        validity.load_validity_data(wave=1999)
 
 
 def test_sentences_carry_the_computed_numbers(vd):
@@ -83,7 +83,7 @@ def test_a_module_missing_from_the_data_is_named(tmp_path, instrument):
     path = tmp_path / "trust.csv"
     frame[instrument.background_ids + instrument.module("vertrouwen").item_ids].to_csv(path, index=False)
     with pytest.raises(ValueError, match="no answers to module 'samenwerking'"):
-        validity.prepare(path, module="samenwerking")
+        validity.load_validity_data(path, module="samenwerking")
 
 
 def test_thresholds_in_prose_come_from_the_constants(monkeypatch):
@@ -138,7 +138,7 @@ def test_mapping_path_reaches_the_loader(monkeypatch, tmp_path):
         seen["mapping"] = mapping
         raise ValueError("stop here")
 
-    monkeypatch.setattr(validity, "load_responses", loader)
+    monkeypatch.setattr(validity, "read_responses", loader)
     with pytest.raises(ValueError, match="stop here"):
-        validity.prepare(tmp_path / "export.csv", mapping_path=tmp_path / "mapping.yaml")
+        validity.load_validity_data(tmp_path / "export.csv", mapping_path=tmp_path / "mapping.yaml")
     assert seen["mapping"] == tmp_path / "mapping.yaml"

@@ -37,7 +37,7 @@ def test_changelog_has_a_section_for_it():
 @pytest.fixture(scope="module")
 def region_report():
     from monitor.reports.prepare import prepare
-    from monitor.reports.sections import region_report
+    from monitor.reports.wave import region_report
 
     prepared = prepare(waves="latest")
     return region_report(prepared.region(prepared.regions[0]))

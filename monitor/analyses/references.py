@@ -6,7 +6,7 @@ the code in :mod:`monitor` applies (its docstrings name the same sources) and th
 analysis :mod:`monitor.analyses.thesis` reproduces. Details of the thesis come from its summary (author
 names and title; it gives neither a year nor an institution, hence "n.d." and the programme name).
 
-Every text part is escaped for Markdown (:func:`monitor.reports.present.escape_markdown`); only the italic
+Every text part is escaped for Markdown (:func:`monitor.core.escaping.escape_markdown`); only the italic
 marks are added afterwards, so an entry cannot form a link or heading by accident.
 
 References
@@ -20,27 +20,19 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from ..reports.present import escape_markdown
-from ..core.texts import LANGUAGES
+from ..core.catalogue.tables import REFERENCE_TEXTS
+from ..core.escaping import escape_markdown
+from ..core.texts import check_language, text
 
 __all__ = ["Reference", "REFERENCES", "reference_keys", "reference_list", "format_reference"]
 
-#: Words of the entries that differ per language (APA 7 in Dutch uses "z.d." and "Computersoftware").
-_TERMS = {
-    "nd": {"en": "n.d.", "nl": "z.d."},
-    "masters": {"en": "Master's thesis", "nl": "Masterthesis"},
-    "software": {"en": "Computer software", "nl": "Computersoftware"},
-    "r_package": {"en": "R package version", "nl": "R-pakket versie"},
-    "version": {"en": "Version", "nl": "Versie"},
-}
-_HEADING = {"en": "References", "nl": "Literatuur"}
 
 
 @dataclass(frozen=True)
 class Reference:
     """One work in APA 7 form, kept in parts so each part is escaped on its own.
 
-    ``year`` and ``parts`` may hold ``{term}`` placeholders from :data:`_TERMS`. ``parts`` are
+    ``year`` and ``parts`` may hold ``{term}`` placeholders from the catalogue's ``ref_<term>`` words. ``parts`` are
     ``(text, italic)`` pairs written after ``authors (year).``; ``sort_name`` orders the list
     (first author's surname, prefixes such as "van" ignored as in Dutch practice).
     """
@@ -85,10 +77,6 @@ REFERENCES: dict[str, Reference] = {
                    url="https://CRAN.R-project.org/package=psych"),
     "lavaan": _article("Rosseel, Y.", "2012", "lavaan: An R package for structural equation modeling",
                        "Journal of Statistical Software", "48(2)", "1–36", "10.18637/jss.v048.i02"),
-    "semopy": _article("Igolkina, A. A., & Meshcheryakov, G.", "2020",
-                       "semopy: A Python package for structural equation modeling",
-                       "Structural Equation Modeling: A Multidisciplinary Journal", "27(6)", "952–963",
-                       "10.1080/10705511.2019.1704289"),
     "factor_analyzer": _book("Biggs, J., & Madnani, N.", "2024", "factor_analyzer",
                              " ({version} 0.5.1) [{software}].",
                              url="https://github.com/EducationalTestingService/factor_analyzer"),
@@ -163,12 +151,6 @@ def reference_keys() -> list[str]:
     return sorted(REFERENCES, key=lambda key: REFERENCES[key].sort_key())
 
 
-def _check_language(language: str) -> str:
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
-    return language
-
-
 def _escape(text: str) -> str:
     """:func:`escape_markdown`, keeping the blanks around the text that join it to its neighbours."""
     core = text.strip(" ")
@@ -184,7 +166,7 @@ def format_reference(key: str, language: str = "nl") -> str:
     >>> print(format_reference("cronbach1951", "en"))  # doctest: +ELLIPSIS
     Cronbach, L\\. J\\. \\(1951\\)\\. Coefficient alpha ... tests\\. *Psychometrika, 16*\\(3\\), 297–334\\. https...
     """
-    terms = {name: words[_check_language(language)] for name, words in _TERMS.items()}
+    terms = {key.removeprefix("ref_"): words[check_language(language)] for key, words in REFERENCE_TEXTS.items()}
     if key not in REFERENCES:
         raise ValueError(f"unknown reference {key!r}; known: {', '.join(reference_keys())}")
     ref = REFERENCES[key]
@@ -207,10 +189,10 @@ def reference_list(keys, language: str = "nl") -> str:
     language : {"nl", "en"}
         Heading ("Literatuur" / "References") and the few words APA translates.
     """
-    _check_language(language)
+    check_language(language)
     chosen = set(keys)
     unknown = sorted(chosen - set(REFERENCES))
     if unknown:
         raise ValueError(f"unknown reference(s) {', '.join(unknown)}; known: {', '.join(reference_keys())}")
     entries = [format_reference(key, language) for key in reference_keys() if key in chosen]
-    return "\n\n".join([f"## {_HEADING[language]}", *entries]) + "\n"
+    return "\n\n".join([f"## {text('ref_heading', language)}", *entries]) + "\n"

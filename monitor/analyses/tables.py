@@ -20,66 +20,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core import texts
+from ..core.catalogue import HEADERS, MISSING
+from ..core.config import PROJECT_ROOT
+from ..core.escaping import escape_csv_cell, escape_latex, escape_markdown
 from ..core.files import atomic_write, atomic_writer
-from ..core.texts import LANGUAGES, dutch
+from ..core.texts import check_language, dutch
 
 __all__ = ["apa_number", "apa_p", "apa_table", "apa_markdown", "apa_latex", "export_table", "csv_safe",
            "header_labels", "relative_path", "WIDE_COLUMNS", "PAGE_WIDTH_PT", "LANDSCAPE_WIDTH_PT", "HEADERS"]
 
 #: More columns than this (index included) make a table wide: longtable on a landscape page.
 WIDE_COLUMNS = 8
-#: The missing-value mark in a formatted table (explained in the note).
-MISSING = "—"
-
-_WORDS = {
-    "table": {"en": "Table", "nl": "Tabel"},
-    "note": {"en": "Note.", "nl": "Noot."},
-    "yes": {"en": "yes", "nl": "ja"},
-    "no": {"en": "no", "nl": "nee"},
-    "continued": {"en": "continued", "nl": "vervolg"},
-    "missing": {"en": f"{MISSING} = not applicable or not available.",
-                "nl": f"{MISSING} = niet van toepassing of niet beschikbaar."},
-}
-
-#: Column headers of the statistics tables, in APA notation (symbols italic in print, here plain).
-HEADERS: dict[str, dict[str, str]] = {
-    "M": {"en": "M", "nl": "M"}, "SD": {"en": "SD", "nl": "SD"}, "mean": {"en": "M", "nl": "M"},
-    "sd": {"en": "SD", "nl": "SD"}, "beta": {"en": "β", "nl": "β"}, "se": {"en": "SE", "nl": "SE"},
-    "z": {"en": "z", "nl": "z"}, "t": {"en": "t", "nl": "t"}, "p": {"en": "p", "nl": "p"},
-    "p_value": {"en": "p", "nl": "p"}, "ci_low": {"en": "95% CI lower", "nl": "95%-BI onder"},
-    "ci_high": {"en": "95% CI upper", "nl": "95%-BI boven"}, "a": {"en": "a", "nl": "a"},
-    "b": {"en": "b", "nl": "b"}, "indirect": {"en": "Indirect (a × b)", "nl": "Indirect (a × b)"},
-    "direct": {"en": "Direct", "nl": "Direct"}, "total": {"en": "Total", "nl": "Totaal"},
-    "difference": {"en": "Difference", "nl": "Verschil"}, "hedges_g": {"en": "Hedges' g", "nl": "Hedges' g"},
-    "n": {"en": "n", "nl": "n"}, "k": {"en": "k", "nl": "k"}, "df": {"en": "df", "nl": "df"},
-    "alpha": {"en": "α", "nl": "α"}, "std_alpha": {"en": "Standardized α", "nl": "Gestandaardiseerde α"},
-    "average_r": {"en": "Mean r", "nl": "Gemiddelde r"}, "omega_total": {"en": "ω total", "nl": "ω totaal"},
-    "omega_hierarchical": {"en": "ω hierarchical", "nl": "ω hiërarchisch"}, "MSA": {"en": "MSA", "nl": "MSA"},
-    "position": {"en": "Factor", "nl": "Factor"},
-    "observed_pc": {"en": "Observed (PC)", "nl": "Geobserveerd (PC)"},
-    "simulated_pc": {"en": "Simulated (PC)", "nl": "Gesimuleerd (PC)"},
-    "resampled_pc": {"en": "Resampled (PC)", "nl": "Hersteekproef (PC)"},
-    "observed_fa": {"en": "Observed (FA)", "nl": "Geobserveerd (FA)"},
-    "simulated_fa": {"en": "Simulated (FA)", "nl": "Gesimuleerd (FA)"},
-    "resampled_fa": {"en": "Resampled (FA)", "nl": "Hersteekproef (FA)"},
-    "model": {"en": "Model", "nl": "Model"}, "chi2": {"en": "χ²", "nl": "χ²"}, "cfi": {"en": "CFI", "nl": "CFI"},
-    "tli": {"en": "TLI", "nl": "TLI"}, "rmsea": {"en": "RMSEA", "nl": "RMSEA"},
-    "rmsea_low": {"en": "RMSEA 90% CI lower", "nl": "RMSEA 90%-BI onder"},
-    "rmsea_high": {"en": "RMSEA 90% CI upper", "nl": "RMSEA 90%-BI boven"}, "srmr": {"en": "SRMR", "nl": "SRMR"},
-    "delta_chi2": {"en": "Δχ²", "nl": "Δχ²"}, "delta_df": {"en": "Δdf", "nl": "Δdf"},
-    "delta_cfi": {"en": "ΔCFI", "nl": "ΔCFI"}, "delta_rmsea": {"en": "ΔRMSEA", "nl": "ΔRMSEA"},
-    "delta_p": {"en": "p (Δχ²)", "nl": "p (Δχ²)"}, "missing_share": {"en": "Missing", "nl": "Ontbrekend"},
-    "skew": {"en": "Skewness", "nl": "Scheefheid"}, "floor_share": {"en": "Floor", "nl": "Bodem"},
-    "ceiling_share": {"en": "Ceiling", "nl": "Plafond"},
-    "item_rest_r": {"en": "Item-rest r", "nl": "Item-rest r"},
-    "alpha_if_deleted": {"en": "α if deleted", "nl": "α zonder item"},
-    "variable": {"en": "Variable", "nl": "Variabele"}, "measure": {"en": "Measure", "nl": "Maat"},
-    "scale": {"en": "Scale", "nl": "Schaal"}, "item": {"en": "Item", "nl": "Item"},
-    "factor": {"en": "Factor", "nl": "Factor"}, "wave": {"en": "Wave", "nl": "Meting"},
-    "intended_scale": {"en": "Intended scale", "nl": "Beoogde schaal"},
-    "top_items": {"en": "Highest loadings", "nl": "Hoogste ladingen"},
-    "items_intended_here": {"en": "Intended items", "nl": "Beoogde items"},
-}
 #: Columns shown as p-values (``< .001``, three decimals) and as integers, unless the caller says otherwise.
 P_COLUMNS = ("p", "p_value", "p-value", "pvalue", "delta_p")
 INTEGER_COLUMNS = ("n", "N", "k", "df", "delta_df", "position", "items_intended_here", "clusters")
@@ -87,12 +39,6 @@ INTEGER_COLUMNS = ("n", "N", "k", "df", "delta_df", "position", "items_intended_
 _TEX_SYMBOLS = {"β": r"$\beta$", "χ": r"$\chi$", "²": r"\textsuperscript{2}", "α": r"$\alpha$",
                 "ω": r"$\omega$", "Δ": r"$\Delta$", "×": r"$\times$", "≥": r"$\geq$", "≤": r"$\leq$"}
 _TEX_SYMBOL = re.compile("|".join(map(re.escape, _TEX_SYMBOLS)))
-
-
-def _check_language(language: str) -> str:
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
-    return language
 
 
 def _missing(value) -> bool:
@@ -108,11 +54,11 @@ def apa_number(value, decimals: int = 2, bounded: bool = False, language: str = 
     >>> apa_number(-0.001), apa_number(0.8712, bounded=True), apa_number(1200, language="nl"), apa_number(True, language="nl")
     ('0.00', '.87', '1.200', 'ja')
     """
-    language = _check_language(language)
+    language = check_language(language)
     if _missing(value):
         return ""
     if isinstance(value, (bool, np.bool_)):
-        return _WORDS["yes" if value else "no"][language]
+        return texts.text('apa_yes' if value else 'apa_no', language)
     if isinstance(value, (int, np.integer)):
         text = f"{value:,}"
     elif isinstance(value, (float, np.floating)):
@@ -138,14 +84,14 @@ def apa_p(p, language: str = "en") -> str:
         return ""
     p = float(p)
     text = "< .001" if p < 0.001 else f"{p:.3f}" if p >= 1 else f"{p:.3f}".replace("0.", ".", 1)
-    return dutch(text) if _check_language(language) == "nl" else text
+    return dutch(text) if check_language(language) == "nl" else text
 
 
 def header_labels(columns, language: str = "en", extra: dict[str, str] | None = None) -> dict[str, str]:
     """Readable headers for ``columns``: ``extra`` first, then :data:`HEADERS`, then
     ``mean_<group>`` / ``n_<group>`` as ``M <group>`` / ``n <group>``, else the name with
     spaces for underscores and a capital (``items_here`` → ``Items here``): never snake_case."""
-    language = _check_language(language)
+    language = check_language(language)
     extra = extra or {}
     labels = {}
     for column in columns:
@@ -200,7 +146,7 @@ def apa_table(table: pd.DataFrame, decimals: int = 2, bounded: tuple[str, ...] =
 def _prepared(table: pd.DataFrame, language: str, headers: dict | None, **options):
     """The formatted cells, the header row (index name first), the numeric columns, whether a
     missing value was marked, and the row labels: everything the Markdown and LaTeX share."""
-    _check_language(language)
+    check_language(language)
     formatted = apa_table(table, language=language, missing=MISSING, **options)
     has_missing = bool(table.isna().to_numpy().any())
     labels = {} if headers is None else headers
@@ -214,14 +160,14 @@ def _prepared(table: pd.DataFrame, language: str, headers: dict | None, **option
 
 
 def _caption(number: int | None, language: str) -> str:
-    word = _WORDS["table"][language]
+    word = texts.text('apa_table', language)
     return f"{word} {number}" if number else word
 
 
 def _note_text(note: str | None, has_missing: bool, language: str) -> str:
     parts = [note] if note else []
     if has_missing:
-        parts.append(_WORDS["missing"][language])
+        parts.append(texts.text('apa_missing', language))
     return " ".join(parts)
 
 
@@ -229,11 +175,9 @@ def apa_markdown(table: pd.DataFrame, title: str, number: int | None = None, not
                  language: str = "en", headers: dict | None = None, **options) -> str:
     """The table as APA Markdown: ``**Table n**``, the title in italics, the table, ``*Note.*``.
 
-    Every label and text cell is escaped (:func:`monitor.reports.present.escape_markdown`); ``options``
+    Every label and text cell is escaped (:func:`monitor.core.escaping.escape_markdown`); ``options``
     go to :func:`apa_table`. The notebooks display this text and export it as ``.md``.
     """
-    from ..reports.present import escape_markdown
-
     formatted, header, numeric, has_missing, rows = _prepared(table, language, headers, **options)
     body = pd.DataFrame(formatted.to_numpy(), index=[escape_markdown(r) for r in rows],
                         columns=[escape_markdown(h) for h in header[1:]])
@@ -244,15 +188,13 @@ def apa_markdown(table: pd.DataFrame, title: str, number: int | None = None, not
     text = f"**{_caption(number, language)}**\n\n*{escape_markdown(title)}*\n\n{grid}\n"
     note_text = _note_text(note, has_missing, language)
     if note_text:
-        text += f"\n*{_WORDS['note'][language]}* {escape_markdown(note_text)}\n"
+        text += f"\n*{texts.text('apa_note', language)}* {escape_markdown(note_text)}\n"
     return text
 
 
 def _tex(text: str) -> str:
     """Escaped LaTeX text with the few Greek and math symbols of headers and notes as commands
     (pdfLaTeX's default input encoding has no Greek)."""
-    from ..reports.present import escape_latex
-
     return _TEX_SYMBOL.sub(lambda m: _TEX_SYMBOLS[m.group(0)], escape_latex(text))
 
 
@@ -315,11 +257,9 @@ def apa_latex(table: pd.DataFrame, name: str, title: str, note: str | None = Non
     than :data:`WIDE_COLUMNS` columns, or wider than :data:`PAGE_WIDTH_PT` by an estimate from
     its longest cells) is a ``longtable`` on a ``landscape`` page, in a smaller font, whose
     header repeats on every page. Headers wrap into lines; long text columns are paragraph
-    columns. Labels and cells are escaped (:func:`monitor.reports.present.escape_latex`); ``options``
+    columns. Labels and cells are escaped (:func:`monitor.core.escaping.escape_latex`); ``options``
     go to :func:`apa_table`. The first lines (comments) name the packages the table needs.
     """
-    from ..reports.present import escape_latex
-
     formatted, header, numeric, has_missing, rows = _prepared(table, language, headers, **options)
     layout, size, wide = _latex_layout(header, rows, formatted, numeric)
     digit = _SIZES[size][0]
@@ -336,13 +276,13 @@ def apa_latex(table: pd.DataFrame, name: str, title: str, note: str | None = Non
     lines = [rf"{escape_latex(r)} & " + " & ".join(escape_latex(v) for v in values) + r" \\"
              for r, values in zip(rows, formatted.to_numpy(), strict=True)]
     note_text = _note_text(note, has_missing, language)
-    note_line = rf"\raggedright\emph{{{_WORDS['note'][language]}}} {_tex(note_text)}" if note_text else ""
+    note_line = rf"\raggedright\emph{{{texts.text('apa_note', language)}}} {_tex(note_text)}" if note_text else ""
     packages = r"\usepackage{booktabs}" + (r", \usepackage{longtable} and \usepackage{pdflscape}" if wide else "")
     out = [f"% Table '{re.sub(r'[^A-Za-z0-9_-]', '', name)}', APA style. Needs {packages} in the preamble.",
            "% Compiles with pdflatex (input UTF-8); Dutch documents: \\usepackage[dutch]{babel} for 'Tabel'."]
     if wide:
         continued = (rf"\multicolumn{{{len(header)}}}{{l}}{{\emph{{\tablename\ \thetable\ "
-                     rf"({_WORDS['continued'][language]})}}}} \\")
+                     rf"({texts.text('apa_continued', language)})}}}} \\")
         out += [r"\begin{landscape}", f"\\{size}", rf"\setlength{{\tabcolsep}}{{{_SIZES[size][1]:.0f}pt}}",
                 rf"\begin{{longtable}}{{{spec}}}", rf"\caption{{{_tex(title)}}}\label{{tab:{name}}} \\", r"\toprule",
                 head, r"\midrule", r"\endfirsthead", continued, r"\toprule", head, r"\midrule", r"\endhead",
@@ -359,11 +299,6 @@ def apa_latex(table: pd.DataFrame, name: str, title: str, note: str | None = Non
     return "\n".join(out) + "\n"
 
 
-#: A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: A lone CR ends a row for a spreadsheet, but the CSV writer (line terminator LF) leaves it
-#: unquoted: line endings inside a cell become LF, which the writer quotes.
-_CR = re.compile(r"\r\n?")
 
 
 def _escaped(table: pd.DataFrame, escape, cells: np.ndarray | None = None) -> pd.DataFrame:
@@ -392,7 +327,7 @@ def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
     >>> csv_safe(pd.DataFrame({"x": ["=1+1", "ok", -2.5]})).to_csv(index=False).split()
     ['x', "'=1+1", 'ok', '-2.5']
     """
-    return _escaped(table, lambda v: ("'" if v.startswith(FORMULA_START) else "") + _CR.sub("\n", v))
+    return _escaped(table, escape_csv_cell)
 
 
 def export_table(table: pd.DataFrame, name: str, out_dir: str | Path, title: str, number: int | None = None,
@@ -430,8 +365,6 @@ def relative_path(path: str | Path, start: str | Path | None = None) -> str:
     """``path`` as shown to a reader: relative to ``start`` (the working directory by default)
     when below it, else relative to the project root, else only the file name; never a
     server's absolute path."""
-    from ..core.config import PROJECT_ROOT
-
     path = Path(path).resolve()
     for base in (Path(start or Path.cwd()).resolve(), PROJECT_ROOT):
         if path.is_relative_to(base):

@@ -16,18 +16,18 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..stats import modelling
-from . import validity
-from ..stats.effects import MIN_GROUP_SIZE, compare_groups
+from ..core.config import INTERVENTIONS_PATH
+from ..core.escaping import escape_markdown
 from ..core.files import atomic_writer
-from ..reports.present import escape_markdown
-from .references import reference_list
-from ..survey.scoring import theme_scores
-from ..reports.sections import INTERVENTIONS_PATH
-from .tables import apa_markdown, apa_number, apa_p, export_table, header_labels, relative_path
 from ..core.texts import dutch, text
+from ..stats import modelling
+from ..stats.effects import MIN_GROUP_SIZE, compare_groups
+from ..survey.scoring import theme_scores
+from . import validity
+from .references import reference_list
+from .tables import apa_markdown, apa_number, apa_p, export_table, header_labels, relative_path
 
-__all__ = ["ThesisData", "prepare", "research_question", "sample_tables", "factor_naming", "correlations",
+__all__ = ["ThesisData", "load_thesis_data", "research_question", "sample_tables", "factor_naming", "correlations",
            "explanatory_models", "model_summary", "path_summary", "coefficient_figure", "perspectives", "findings",
            "save_figure", "TABLES", "REFERENCES", "SIGNIFICANCE", "FEW_CLUSTERS", "ThesisTable", "show_table",
            "export_tables", "references"]
@@ -55,7 +55,7 @@ SIGNIFICANCE = modelling.STAR_LEVELS[-1][0]
 #: Miller 2015, "few clusters"); the model summary then warns.
 FEW_CLUSTERS = 20
 #: Keys of :mod:`monitor.analyses.references` for the thesis and the methods the notebook applies.
-REFERENCES = ("mejres_thesis", "psych", "lavaan", "r_core", "semopy", "factor_analyzer", "statsmodels", "kaiser1974",
+REFERENCES = ("mejres_thesis", "psych", "lavaan", "r_core", "factor_analyzer", "statsmodels", "kaiser1974",
               "bartlett1950", "horn1965", "olsson1979", "cronbach1951", "feldt1965", "mcdonald1999", "hu_bentler1999",
               "chen2007", "cameron_miller2015", "preacher_hayes2008", "welch1947", "hedges_olkin1985")
 
@@ -77,11 +77,11 @@ class ThesisData:
         return self.vd.instrument.label(key, self.language)
 
 
-def prepare(data_path=None, instrument_path=None, waves=None, outcome: str = "transformatieresultaten",
+def load_thesis_data(data_path=None, instrument_path=None, waves=None, outcome: str = "transformatieresultaten",
             language: str = "en", mapping_path=None) -> ThesisData:
     """Load, validate and score the data; ``waves``: a list of years, or None for all;
     ``mapping_path``: the mapping file of a survey platform's export (``monitor mapping``)."""
-    vd = validity.prepare(data_path, instrument_path, module="samenwerking", wave="all", language=language,
+    vd = validity.load_validity_data(data_path, instrument_path, module="samenwerking", wave="all", language=language,
                           roles=("factor",), mapping_path=mapping_path)
     if waves:
         keep = vd.frame["wave"].isin([int(w) for w in waves]).to_numpy()
@@ -190,7 +190,7 @@ def perspectives(td: ThesisData, invariance_table: pd.DataFrame | None,
     table.index = [td.label(i) for i in table.index]
     if invariance_table is None:
         note = text("th_inv_none", td.language)
-    elif invariance_table.attrs.get("scalar"):
+    elif validity.scalar_invariance(invariance_table):
         note = text("th_inv_ok", td.language)
     else:
         note = text("th_inv_not", td.language)

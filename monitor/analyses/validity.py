@@ -12,7 +12,6 @@ the step's sentence as a visible note.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import os
 import warnings
 from contextlib import contextmanager
@@ -23,23 +22,22 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..stats import factor
-from ..stats import plotting
-from ..stats import reliability
-from ..stats.sem import measurement as sem
 from ..core.config import DEMO_DATA
-from ..survey.responses import load_responses
+from ..core.escaping import escape_markdown
+from ..core.texts import dutch, text
+from ..stats import factor, plotting, reliability
+from ..stats.sem import measurement as sem
 from ..survey.instrument import Background, Instrument, instrument_from_keys, load_instrument
-from ..reports.present import escape_markdown
+from ..survey.responses import Responses, read_responses
 from ..survey.scoring import reverse_key
 from ..survey.synthetic import simulation_seed
-from .tables import apa_number, apa_p
-from ..core.texts import text
+from .references import reference_list
+from .tables import apa_number, apa_p, export_table
 
-__all__ = ["ValidityData", "prepare", "simulation_seed", "sample_summary", "item_distributions", "correlations",
+__all__ = ["ValidityData", "load_validity_data", "simulation_seed", "sample_summary", "item_distributions", "correlations",
            "suitability",
            "number_of_factors", "factor_structure", "reliability_tables", "confirmatory", "composite",
-           "invariance", "items_to_reconsider", "general_factor", "instrument_reliability", "criteria",
+           "invariance", "scalar_invariance", "items_to_reconsider", "general_factor", "instrument_reliability", "criteria",
            "show", "export_tables", "references", "banner", "format_p",
            "PRIMARY_CUT", "CROSS_CUT", "ITEM_REST_CUT", "CEILING_CUT", "MISSING_CUT", "MI_CUT", "ALPHA_CUT",
            "AVE_CUT", "PA_QUANTILE", "CHEN_CFI_DROP", "CHEN_RMSEA_RISE"]
@@ -124,20 +122,16 @@ def _with_columns(instrument: Instrument, columns) -> Instrument:
     return dataclasses.replace(instrument, background=instrument.background + added)
 
 
-def _load(source: Path, instrument: Instrument, mapping_path) -> pd.DataFrame:
-    """``load_responses``, with the mapping when given (and when the loader takes one)."""
-    if mapping_path is None:
-        return load_responses(source, instrument)
-    if "mapping" not in inspect.signature(load_responses).parameters:
-        raise ValueError("mapping_path: this version of monitor.survey.responses.load_responses takes no mapping")
-    return load_responses(source, instrument, mapping=mapping_path)
+def _load(source: Path, instrument: Instrument, mapping_path) -> Responses:
+    """``read_responses``, with the mapping when given."""
+    return read_responses(source, instrument, mapping=mapping_path)
 
 
 def _load_with_keys(source: Path, scales: dict, mapping_path, columns) -> tuple[pd.DataFrame, Instrument]:
     """Read data described only by scoring keys; the answer range is the one observed (as psych)."""
     low, high = _KEYS_ANSWER_RANGE
     reading = instrument_from_keys(scales, low, high, name=source.stem)
-    frame = _load(source, _with_columns(reading, columns), mapping_path)
+    frame = _load(source, _with_columns(reading, columns), mapping_path).frame
     items = reading.item_ids
     values = frame[items].to_numpy(dtype="float64", na_value=np.nan)
     if not np.isfinite(values).any():
@@ -148,7 +142,7 @@ def _load_with_keys(source: Path, scales: dict, mapping_path, columns) -> tuple[
     return frame, instrument_from_keys(scales, *observed, name=source.stem)
 
 
-def prepare(data_path: str | Path | None = None, instrument_path: str | Path | None = None,
+def load_validity_data(data_path: str | Path | None = None, instrument_path: str | Path | None = None,
             module: str | None = None, wave: int | str | None = None, language: str = "en",
             roles: tuple[str, ...] = ("theme", "factor", "stage", "scale"), scales: dict | None = None,
             mapping_path: str | Path | None = None, columns: list[str] | None = None) -> ValidityData:
@@ -179,8 +173,8 @@ def prepare(data_path: str | Path | None = None, instrument_path: str | Path | N
         module = "items"
     else:
         instrument = load_instrument(instrument_path)
-        frame = _load(source, _with_columns(instrument, columns), mapping_path)
-        present = frame.attrs.get("modules", [])
+        responses = _load(source, _with_columns(instrument, columns), mapping_path)
+        frame, present = responses.frame, list(responses.modules)
         if module is None:
             module = "vertrouwen" if "vertrouwen" in present else (present or [m.id for m in instrument.modules])[0]
         if module not in present:
@@ -266,8 +260,6 @@ def _kmo_label(value: float, language: str) -> str:
 
 def format_p(value: float, language: str = "en") -> str:
     """A p-value as APA writes it after "p": ``< .001`` or ``= .042`` (Dutch: ``= ,042``)."""
-    from ..core.texts import dutch
-
     formatted = apa_p(value)
     formatted = formatted if formatted.startswith("<") else f"= {formatted}"
     return dutch(formatted) if language == "nl" else formatted
@@ -421,12 +413,12 @@ def confirmatory(vd: ValidityData):
 def _residual_variances(result) -> pd.Series | None:
     """Standardized residual variances of the items from a CFA's estimates, when it reports them."""
     estimates = getattr(result, "estimates", None)
-    if not isinstance(estimates, pd.DataFrame) or not {"lval", "op", "rval", "Est. Std"} <= set(estimates.columns):
+    if not isinstance(estimates, pd.DataFrame) or not {"lhs", "op", "rhs", "std.all"} <= set(estimates.columns):
         return None
     items = list(result.loadings.index)
-    rows = estimates[(estimates["op"] == "~~") & (estimates["lval"] == estimates["rval"])
-                     & estimates["lval"].isin(items)]
-    series = rows.set_index("lval")["Est. Std"].astype("float64")
+    rows = estimates[(estimates["op"] == "~~") & (estimates["lhs"] == estimates["rhs"])
+                     & estimates["lhs"].isin(items)]
+    series = rows.set_index("lhs")["std.all"].astype("float64")
     return series.reindex(items) if set(items) <= set(series.index) else None
 
 
@@ -445,13 +437,20 @@ def composite(vd: ValidityData, cfa_result) -> tuple[pd.DataFrame, str]:
     return table, sentence
 
 
+def scalar_invariance(table: pd.DataFrame) -> bool:
+    """Whether an invariance table (:func:`invariance`) supports scalar invariance by Chen's (2007)
+    criteria (:data:`CHEN_CFI_DROP`, :data:`CHEN_RMSEA_RISE`): metric and scalar steps both hold."""
+    return all(sem.invariance_holds(table, step, max_cfi_drop=CHEN_CFI_DROP, max_rmsea_rise=CHEN_RMSEA_RISE)
+               for step in ("metric", "scalar"))
+
+
 def invariance(vd: ValidityData, group: str | None, levels: list | None = None):
     """Configural, metric and scalar invariance across ``group`` (any column of the data), and a
     reading by Chen's (2007) criteria; ``group=None`` skips it with a sentence."""
     if not group:
         return pd.DataFrame(), text("invariance_skipped", vd.language)
     if group not in vd.frame.columns:
-        raise ValueError(f"invariance_group: the data have no column {group!r} (name it in prepare's columns)")
+        raise ValueError(f"invariance_group: the data have no column {group!r} (name it in load_validity_data's columns)")
     data = vd.items.assign(**{group: vd.frame[group].astype("object")})
     try:
         with _noting() as notes:
@@ -463,17 +462,17 @@ def invariance(vd: ValidityData, group: str | None, levels: list | None = None):
     def holds(step):
         return sem.invariance_holds(table, step, max_cfi_drop=CHEN_CFI_DROP, max_rmsea_rise=CHEN_RMSEA_RISE)
 
-    if holds("metric") and holds("scalar"):
+    if scalar_invariance(table):
         conclusion = text("invariance_scalar", vd.language, dcfi=table.loc["scalar", "delta_cfi"],
                           drmsea=table.loc["scalar", "delta_rmsea"])
     elif holds("metric"):
         conclusion = text("invariance_metric", vd.language, dcfi=table.loc["scalar", "delta_cfi"])
     else:
         conclusion = text("invariance_none", vd.language, dcfi=table.loc["metric", "delta_cfi"])
-    table.attrs["scalar"] = bool(holds("metric") and holds("scalar"))
     label = vd.label(group) if group in vd.instrument.background_ids else group
+    compared = sem.invariance_groups(data, vd.scales, group, levels)
     sentence = text("invariance", vd.language, group=escape_markdown(label),
-                    groups=", ".join(escape_markdown(g) for g in table.attrs["groups"]), conclusion=conclusion)
+                    groups=", ".join(escape_markdown(str(g)) for g in compared), conclusion=conclusion)
     return table, _with_notes(sentence, notes, vd.language)
 
 
@@ -569,8 +568,6 @@ FORMATS = {
 def _apa(table: pd.DataFrame, name: str, language: str) -> pd.DataFrame:
     """Every cell as APA text: fixed decimals, no leading zero where bounded, p as ``< .001``,
     yes/no in the language for booleans, blank for missing."""
-    from ..core.texts import dutch
-
     decimals, bounded, p_columns = FORMATS.get(name, (2, (), ()))
     local = dutch if language == "nl" else str
 
@@ -599,7 +596,7 @@ def _title(name: str, language: str) -> str:
 def _heading(column, language: str) -> str:
     """A column's heading in the language (``ci_low`` -> ``95% CI low``); other names as they are."""
     try:
-        return text(f"col_{column}", language)
+        return text(f"validity_col_{column}", language)
     except KeyError:
         return str(column)
 
@@ -607,7 +604,7 @@ def _heading(column, language: str) -> str:
 def show(table: pd.DataFrame, name: str, language: str = "en"):
     """A table for the notebook as an APA-formatted Markdown table with its caption: whole (never
     truncated), escaped (labels come from data), numbers formatted for the language."""
-    from IPython.display import Markdown
+    from IPython.display import Markdown  # IPython (0.2 s): only when a notebook shows the table
 
     if table is None or table.empty:
         return Markdown("")
@@ -620,8 +617,6 @@ def show(table: pd.DataFrame, name: str, language: str = "en"):
 def export_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, language: str = "en") -> pd.DataFrame:
     """Write each table as CSV, Markdown and LaTeX (APA style); returns what was written, with
     paths relative to the working directory."""
-    from .tables import export_table
-
     rows = []
     for number, (name, table) in enumerate((n, t) for n, t in tables.items() if t is not None and not t.empty):
         decimals, bounded, _ = FORMATS.get(name, (2, (), ()))
@@ -632,15 +627,13 @@ def export_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, language
 
 
 #: The works the validity notebook relies on, as keys of :mod:`monitor.analyses.references`.
-REFERENCE_KEYS = ("mejres_thesis", "psych", "lavaan", "semopy", "factor_analyzer", "cronbach1951", "feldt1965",
+REFERENCE_KEYS = ("mejres_thesis", "psych", "lavaan", "factor_analyzer", "cronbach1951", "feldt1965",
                   "mcdonald1999", "zinbarg2005", "schmid_leiman1957", "olsson1979", "horn1965", "kaiser1974",
                   "bartlett1950", "hu_bentler1999", "chen2007")
 
 
 def references(language: str = "en") -> str:
     """The reference list of the validity notebook as Markdown (APA 7, :mod:`monitor.analyses.references`)."""
-    from .references import reference_list
-
     return reference_list(REFERENCE_KEYS, language)
 
 

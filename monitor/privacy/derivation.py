@@ -1,9 +1,10 @@
 """The linear algebra of one measure of a publication: what an intruder can derive.
 
 The atoms (finest groups) of one measure, the published cells over them as 0/1 indicator rows,
-and the tests :mod:`monitor.privacy.disclosure` runs on them: whether a hidden cell's count or sum lies in
-the row space of the published ones, and bounds by linear programming. Split from
-:mod:`monitor.privacy.disclosure`, which reads sidecars and reports findings.
+and the tests :class:`monitor.privacy.publication.Publication` runs on them (:class:`MeasureModel`): whether
+a hidden cell's count or sum lies in the row space of the published ones, and the sparsest derivation by
+linear programming. :func:`partition_attribute` picks the attribute that splits a publication into blocks;
+:func:`one_blas_thread` keeps BLAS to one thread while these small matrices are worked on.
 """
 
 from __future__ import annotations
@@ -16,15 +17,37 @@ from scipy import linalg, sparse
 from scipy.optimize import linprog
 from threadpoolctl import ThreadpoolController
 
+__all__ = ["MeasureModel", "partition_attribute", "one_blas_thread"]
+
 _TOL = 1e-7
 _OTHER = "\x00other"  # the value of an open attribute that stands for every value never named
 
+
 # -- the model of one measure -------------------------------------------------------------------
-class _Model:
+class MeasureModel:
     """Atoms (finest groups) of one measure, the cells over them, and the linear algebra.
 
     ``keys`` are the distinct groups of the measure; row ``k`` of ``ind`` is the 0/1 indicator
     of key ``k`` over the atoms.
+
+    Parameters
+    ----------
+    groups : list of dict
+        The measure's distinct groups (attribute -> value), one per key.
+    tables : list of (dict, frozenset)
+        The complete tables read from the publication: each table's constant context and its set of
+        attributes; a combination a table does not list is empty.
+    zero : array of bool
+        Keys published with ``n`` 0 (empty groups).
+    domain : dict
+        Every value of each attribute (named anywhere, or listed as its domain).
+    open_attrs : set of str
+        Attributes whose list of values is not public (one more value stands for all values never named).
+    nesting : dict
+        Values that imply values of other attributes (a municipality lies in one region).
+    block_attr : str or None
+        The attribute that partitions the publication (:func:`partition_attribute`); chosen anew when
+        the measure does not use it.
     """
 
     def __init__(self, groups: list[dict[str, str]], tables: list[tuple[dict, frozenset]], zero: np.ndarray,
@@ -33,7 +56,7 @@ class _Model:
         attrs = sorted({a for g in groups for a in g})
         self.attrs = attrs
         if block_attr not in attrs:
-            block_attr = _partition_attribute(groups, open_attrs)
+            block_attr = partition_attribute(groups, open_attrs)
         self.block_attr = block_attr
         nested = [a for a in attrs if a in nesting and a != block_attr]
         rest = sorted((a for a in attrs if a != block_attr and a not in nested), key=lambda a: (len(domain[a]), a))
@@ -322,15 +345,15 @@ class _Model:
 _CONTROLLER = None
 
 
-def _one_blas_thread():
-    """Single-threaded BLAS for the many small matrices here (threads only contend)."""
+def one_blas_thread():
+    """A context manager that keeps BLAS to one thread: for the many small matrices here, threads only contend."""
     global _CONTROLLER
     if _CONTROLLER is None:
         _CONTROLLER = ThreadpoolController()
     return _CONTROLLER.limit(limits=1, user_api="blas")
 
 
-def _partition_attribute(groups: Sequence[Mapping], open_attrs: set[str]) -> str | None:
+def partition_attribute(groups: Sequence[Mapping], open_attrs: set[str]) -> str | None:
     """The attribute that splits the groups into the smallest blocks (normally the region).
 
     Cost of a choice: ``Σ_v k_v²`` over its values (``k_v`` groups naming value ``v``) plus

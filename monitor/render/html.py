@@ -6,18 +6,19 @@ in the report's language and titled with its first heading, alt text on every im
 the notebook showed without one is named after the heading it belongs to, never nbconvert's
 "No description has been provided"), and print rules for A4 (``templates/offline``): no row
 split over two pages, headings kept with what follows, wide tables wrapped within the page.
-Used by :mod:`monitor.render.execution` for every report it publishes.
+Used by :mod:`monitor.render.worker` for every report it publishes (:func:`notebook_page`).
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-__all__ = ["to_html", "external_resources", "TEMPLATES"]
+__all__ = ["to_html", "notebook_page", "external_resources", "TEMPLATES"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -81,9 +82,9 @@ def to_html(notebook_path: Path, language: str | None = None) -> str:
     English), titled with the report's first heading, every image has alt text, and it
     prints on A4 without cutting tables or stranding headings (the ``offline`` template).
     """
-    import nbformat
+    import nbformat  # 0.9 s to import: not at a render worker's start (monitor.render.worker)
 
-    return _page(nbformat.read(notebook_path, as_version=4), language)
+    return notebook_page(nbformat.read(notebook_path, as_version=4), language)
 
 
 class _Headings(HTMLParser):
@@ -108,8 +109,6 @@ class _Headings(HTMLParser):
 
 def _parameter(notebook, name: str):
     """A parameter's value as papermill injected it (the ``injected-parameters`` cell), or None."""
-    import ast
-
     for cell in notebook.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             for node in ast.parse(cell.source).body:
@@ -153,6 +152,7 @@ _OUTPUT_AREA = re.compile(r'<div class="([^"<>]*\bjp-OutputArea-output\b[^"<>]*)
 
 
 def _exporter_class():
+    # nbconvert: 1.5 s to import, not at a render worker's start (monitor.render.worker)
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
@@ -182,7 +182,7 @@ def _exporter_class():
 def _exporter(language: str):
     """The page exporter for ``language``, made once per process: its templates are compiled on
     first use (some 0.15 s), and a render worker makes many pages."""
-    from nbconvert.preprocessors import TagRemovePreprocessor
+    from nbconvert.preprocessors import TagRemovePreprocessor  # nbconvert: see _exporter_class
 
     exporter = _exporter_class()(extra_template_basedirs=[str(TEMPLATES)], template_name="offline",
                                  language_code=language)
@@ -195,7 +195,14 @@ def _exporter(language: str):
     return exporter
 
 
-def _page(notebook, language: str | None = None) -> str:
+def notebook_page(notebook, language: str | None = None) -> str:
+    """:func:`to_html` of a notebook already read (an ``nbformat`` node); its metadata get the page's title.
+
+    Raises
+    ------
+    RuntimeError
+        The page would load something from the network (:func:`external_resources`).
+    """
     language = language or _parameter(notebook, "language") or "en"
     title = _describe(notebook, language)
     if title:

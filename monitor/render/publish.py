@@ -8,7 +8,7 @@ with disclosure control across the whole wave and audited before anything is pub
 (:func:`monitor.reports.sections.wave_reports`, :mod:`monitor.privacy.disclosure`). The prepared sections live
 in a private temporary folder outside the output folder and reach each notebook through a
 hidden set-up cell, so a saved notebook records only the data file and its SHA-256. Notebooks
-run in worker processes that keep one kernel each (:mod:`monitor.render.execution`), each region's as
+run in worker processes that keep one kernel each (:mod:`monitor.render.pool`, :mod:`monitor.render.worker`), each region's as
 soon as its sections exist, into a private staging folder; only after the audit of the whole
 wave are their files moved into the output folder. Outputs per
 region: ``<name>.ipynb``, a self-contained ``<name>.html`` without code, the A4 ``<name>.pdf``
@@ -19,122 +19,36 @@ typeset from the same sections (:mod:`monitor.reports.pdf`) and the sidecar ``<n
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
-import hashlib
-import html
+import gc
 import json
 import os
-import re
 import shutil
 import signal
+import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 
-from ..core.config import NOTEBOOKS_DIR, REPORTS_DIR
-from .execution import (
-    Interrupted,
-    Job,
-    Result,
-    WorkerPool,
-    _alive,
-    claim,
-    clean_leftovers,
-    external_resources,
-    render_one,
-    run_jobs,
-    to_html,
-)
-from ..core.files import atomic_write, describe_os_error, locked
+from ..core.config import NOTEBOOKS_DIR
+from ..core.files import atomic_write, describe_os_error
+from .index import index_summary, write_index
+from .jobs import Interrupted, Job, Result, claim, clean_leftovers, process_alive
+from .plan import FORMATS, check_arguments, check_formats, other_jobs, output_names, region_job
+from .pool import WorkerPool
 
-__all__ = ["Job", "Result", "plan_jobs", "render", "check_arguments", "check_formats", "index_summary", "FORMATS", "output_names", "AuditFailed", "WaveResults", "render_one", "run_jobs", "write_index", "to_html", "external_resources", "slug"]
-
-NOTEBOOKS = {"validity": "validity.ipynb", "thesis": "collaboration_factors.ipynb", "region": "region_report.ipynb"}
+__all__ = ["render", "AuditFailed", "WaveResults", "WORK_PREFIX"]
 
 
-def slug(text: str) -> str:
-    """A file-name-safe form, ``[a-z0-9-]`` only: ``Regio Noord-Veenstreek`` -> ``regio-noord-veenstreek``.
-
-    Accents are folded (``Súdwest-Fryslân`` -> ``sudwest-fryslan``); a name with no letter or
-    digit left gets ``regio-`` and a short hash of the name, so it is never empty or hidden.
-
-    >>> slug("Regio/Noord"), slug("Súdwest-Fryslân"), slug("€€€")
-    ('regio-noord', 'sudwest-fryslan', 'regio-aad2231c')
-    """
-    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    name = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:80].strip("-")
-    return name or f"regio-{_short_hash(text)}"
 
 
-def _short_hash(text: str) -> str:
-    return hashlib.sha256(str(text).encode("utf-8")).hexdigest()[:8]
 
 
-def output_names(regions: list[str]) -> dict[str, str]:
-    """A unique output name per region; regions whose names fold to the same name are told
-    apart by a short hash of their full name (``regio-noord-1a2b3c4d``), deterministically."""
-    by_slug: dict[str, list[str]] = {}
-    for region in regions:
-        by_slug.setdefault(slug(region), []).append(region)
-    names = {}
-    for name, group in by_slug.items():
-        for region in group:
-            names[region] = name if len(group) == 1 else f"{name}-{_short_hash(region)}"
-    reserved = {"index", "status", "validity", "collaboration_factors"}
-    return {r: (f"regio-{n}" if n in reserved else n) for r, n in names.items()}
 
 
-def peek_regions(data_path: str | Path | None) -> list[str] | None:
-    """The region names of a CSV export, read cheaply (one column) before the full load, so
-    that an unknown region is refused before any work; ``None`` for other formats."""
-    from ..core.config import DEMO_DATA
-
-    path = Path(data_path) if data_path else DEMO_DATA
-    if path.suffix.lower() not in (".csv", ".txt") or not path.is_file():
-        return None
-    try:
-        import pandas as pd
-
-        # The delimiter from the header line, so that pandas' C parser reads the one column (the
-        # python engine's sniffing would read a national file at a fraction of the speed).
-        with open(path, encoding="utf-8-sig", errors="replace") as handle:
-            header = handle.readline(1 << 20)
-        sep = max(",;\t", key=header.count)
-        column = pd.read_csv(path, usecols=["region"], sep=sep, dtype=str, encoding="utf-8-sig",
-                             encoding_errors="replace")["region"]
-    except Exception:  # noqa: BLE001 - the full load reports the real problem in one line
-        return None
-    return sorted(str(r).strip() for r in column.dropna().unique())
 
 
-def check_arguments(data_path, regions, language, min_group_size, min_comment_group_size, out_dir) -> Path:
-    """Every argument checked before data load and kernel start; one ``ValueError`` line each.
 
-    Returns the output folder (created if missing). An unwritable folder, an unknown
-    language or region, a ``min_group_size`` under 2 and region names that collide are
-    refused here.
-    """
-    from ..reports.prepare import check_group_sizes
-    from ..core.texts import LANGUAGES
-
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
-    check_group_sizes(min_group_size, min_comment_group_size)
-    if data_path is not None and not Path(data_path).exists():
-        raise ValueError(f"{data_path}: no such file")
-    base = Path(out_dir or REPORTS_DIR)
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=base, prefix=".probe-", delete=True)
-        probe.close()
-    except OSError as exc:
-        raise ValueError(f"cannot write to the output folder {describe_os_error(exc, base)}") from None
-    known = peek_regions(data_path)
-    if known is not None and regions:
-        unknown = [r for r in regions if r not in known]
-        if unknown:
-            raise ValueError(f"unknown region(s): {', '.join(unknown)}; the data hold: {', '.join(known)}")
-    return base
 
 
 WORK_PREFIX = "monitor-render-"
@@ -149,232 +63,35 @@ def _private_workdir() -> Path:
             pid = int(old.name[len(WORK_PREFIX):].split("-", 1)[0])
         except ValueError:
             continue
-        if pid != os.getpid() and not _alive(pid) and old.stat().st_uid == os.getuid():
+        if pid != os.getpid() and not process_alive(pid) and old.stat().st_uid == os.getuid():
             shutil.rmtree(old, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
 
 
-FORMATS = ("html", "pdf")
 
 
-def check_formats(formats) -> tuple[str, ...]:
-    """``"html,pdf"`` or a sequence of format names, checked: a tuple of known formats, at least one.
-
-    >>> check_formats("pdf, html")
-    ('html', 'pdf')
-    """
-    chosen = [f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise ValueError(f"format must be one or more of {', '.join(FORMATS)} (comma-separated), "
-                         f"not {','.join(unknown) or repr(formats)}")
-    return tuple(f for f in FORMATS if f in chosen)
 
 
-def _other_jobs(prepared, include: tuple[str, ...], language: str, data_path: str | None, out: Path,
-                wave: int, instrument_path: str | None, mapping_path: str | None) -> list[Job]:
-    """The validity notebook and (when the data hold its module) the thesis notebook, reading the
-    data through the same instrument and mapping as the region reports."""
-    jobs = []
-    if "validity" in include and (NOTEBOOKS_DIR / NOTEBOOKS["validity"]).exists():
-        jobs.append(Job("validity", NOTEBOOKS_DIR / NOTEBOOKS["validity"],
-                        {"data_path": data_path, "wave": wave, "output_dir": str(out / "validity_tables"),
-                         "language": language, "invariance_group": "organisation_type"},  # the monitor's two perspectives
-                        "validity", "Questionnaire validity"))
-    modules = prepared.frame.attrs.get("modules", [])
-    if "thesis" in include and (NOTEBOOKS_DIR / NOTEBOOKS["thesis"]).exists() and "samenwerking" in modules:
-        jobs.append(Job("collaboration_factors", NOTEBOOKS_DIR / NOTEBOOKS["thesis"],
-                        {"data_path": data_path, "output_dir": str(out / "thesis_tables"), "language": language},
-                        "thesis", "Collaboration factors"))
-    for job in jobs:
-        job.parameters.update(instrument_path=instrument_path, mapping_path=mapping_path)
-    return jobs
 
 
-def _region_job(report, region: str, name: str, work: Path, wave: int, sha: str, language: str,
-                data_path: str | None, instrument_path: str | None, formats: tuple[str, ...],
-                mapping_path: str | None, stem: str | None = None) -> Job:
-    """A region report's job: its prepared sections saved as ``<stem>.pkl`` in the private ``work``
-    folder and handed over by the hidden set-up cell (never through a saved parameter)."""
-    from ..reports.sections import save_report
-
-    stem = stem or name
-    path = save_report(report, work / f"{stem}.pkl")
-    handed = {"path": str(path), "region": region, "wave": wave, "sha256": sha}
-    setup = f"import monitor.reports.notebook as _report\n_report.PREPARED = {handed!r}\ndel _report"
-    products = {"pdf": str(work / f"{stem}.pdf")} if "pdf" in formats else {}
-    finish = (f"import monitor.reports.pdf as _pdf\n_pdf.write_notebook_pdf(globals(), {products['pdf']!r})\ndel _pdf"
-              if products else "")
-    return Job(name, NOTEBOOKS_DIR / NOTEBOOKS["region"],
-               {"data_path": data_path, "data_sha256": sha, "instrument_path": instrument_path,
-                "region": region, "wave": wave, "language": language,
-                "min_group_size": report.min_group_size, "min_comment_group_size": report.min_comment_group_size,
-                "mapping_path": mapping_path},
-               "region", region, setup=setup, finish=finish, products=products, html="html" in formats)
 
 
-def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: int, regions: list[str] | None,
-              include: tuple[str, ...], language: str, data_path: str | None, out: Path,
-              instrument_path: str | None = None, formats: tuple[str, ...] = FORMATS,
-              mapping_path: str | None = None) -> list[Job]:
-    """The notebooks to render for one wave; a region report gets its prepared sections
-    through :attr:`Job.setup` (never through a saved parameter) and records the data file
-    and its SHA-256, so the saved notebook re-runs with papermill as it is.
-
-    With ``"pdf"`` in ``formats`` a region report's kernel typesets its PDF after the last
-    cell (:func:`monitor.reports.pdf.write_notebook_pdf`, from the View the notebook showed, its
-    figures drawn once). The validity and thesis notebooks are HTML only, whatever ``formats``.
-    Every notebook reads the data through the same ``instrument_path`` and ``mapping_path``.
-    """
-    jobs = _other_jobs(prepared, include, language, data_path, out, wave, instrument_path, mapping_path)
-    if "regions" in include:
-        chosen = regions or sorted(reports)
-        unknown = [r for r in chosen if r not in prepared.regions]
-        if unknown:
-            raise ValueError(f"unknown region(s): {', '.join(unknown)}; the data hold: {', '.join(prepared.regions)}")
-        jobs += [_region_job(reports[r], r, names[r], work, wave, prepared.meta["sha256"], language, data_path,
-                             instrument_path, formats, mapping_path)
-                 for r in chosen if r in reports]  # a region without respondents in this wave has none
-    return jobs
 
 
-def index_summary(report) -> dict:
-    """The figures the index shows for a region report, as the report publishes them: the
-    number of respondents, the trust index (the first row of the summary table) and its
-    change since the previous wave (the trends table); ``None`` where the report shows none."""
-    from ..reports.sections import HIDDEN
-
-    summary = {"n": None, "trust": None, "change": None}
-    counts = [c for c in report.cells if c.measure is None and set(c.group) == {"region", "wave"}
-              and c.group["wave"] == report.wave and not c.hidden]
-    summary["n"] = counts[0].n if counts else (None if report.small else report.n)
-    index = None
-    for section_key, table_key, column, name in (("summary", "summary", "col_mean", "trust"),
-                                                 ("trends", "trends", "col_change", "change")):
-        try:
-            tables = [t for t in report.section(section_key).tables if t.key == table_key and t.rows]
-        except KeyError:
-            continue
-        keys = [c.key for c in tables[0].columns] if tables else []
-        if column not in keys:
-            continue
-        index = index if index is not None else tables[0].rows[0][0]
-        row = next((r for r in tables[0].rows if r[0] == index), None)
-        value = row[keys.index(column)] if row else HIDDEN
-        summary[name] = None if value is HIDDEN or value != value else float(value)
-    return summary
 
 
-def write_index(results: list[Result], out_dir: Path, wave: int, language: str = "nl") -> Path:
-    """``index.html``: every report of the wave with its status, links to its HTML and PDF and,
-    for a region, n, the trust index and its change since the previous wave; in ``language``.
-
-    Statuses are kept in ``status.json`` and merged across runs, so rendering one region
-    does not drop the others from the index; a report that failed now but rendered before
-    is listed as failed, with its previous files still linked.
-    """
-    status_path = out_dir / "status.json"
-    with locked(out_dir / ".status.lock"):  # merge, then replace: concurrent renders lose nothing
-        known = {}
-        if status_path.exists():
-            try:
-                known = {r["name"]: Result(**r) for r in json.loads(status_path.read_text(encoding="utf-8"))}
-            except (ValueError, TypeError):
-                known = {}
-        for r in results:
-            if not r.ok and r.name in known and known[r.name].outputs:
-                r.outputs, r.summary = known[r.name].outputs, r.summary or known[r.name].summary
-            known[r.name] = r
-        results = list(known.values())
-        atomic_write(status_path, json.dumps([r.__dict__ for r in results], indent=1, ensure_ascii=False))
-        return _write_index_page(results, out_dir, wave, language)
 
 
 # Sorting the index by a column: a few lines inline, nothing loaded. Each cell's data-sort holds
 # its value (a number, or the text); empty cells sort last either way.
-_SORT_SCRIPT = """
-document.querySelectorAll("table.sortable th button").forEach(function (button, column) {
-  button.addEventListener("click", function () {
-    var th = button.parentNode, table = th.closest("table"), body = table.tBodies[0];
-    var up = th.getAttribute("aria-sort") !== "ascending";
-    table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
-    th.setAttribute("aria-sort", up ? "ascending" : "descending");
-    var key = function (row) { var v = row.cells[column].dataset.sort; return v === "" ? null : v; };
-    Array.from(body.rows).sort(function (a, b) {
-      var x = key(a), y = key(b);
-      if (x === null || y === null) { return (x === null) - (y === null); }
-      var nx = Number(x), ny = Number(y);
-      var c = (isNaN(nx) || isNaN(ny)) ? x.localeCompare(y) : nx - ny;
-      return up ? c : -c;
-    }).forEach(function (row) { body.appendChild(row); });
-  });
-});
-"""
 
 
-def _write_index_page(results: list[Result], out_dir: Path, wave: int, language: str = "nl") -> Path:
-    from ..core.texts import number, text
-
-    def t(key, **values):
-        return html.escape(text(key, language, **values))
-
-    def cell(shown: str, sort, numeric: bool = False) -> str:
-        value = "" if sort is None else html.escape(str(sort))
-        return f'<td{" class=num" if numeric else ""} data-sort="{value}">{shown}</td>'
-
-    def link(r: Result, kind: str) -> str:
-        name = r.outputs.get(kind)
-        return cell(f'<a href="{html.escape(name)}">{kind.upper()}</a>' if name else "–", 1 if name else None)
-
-    rows = []
-    for r in sorted(results, key=lambda r: (r.kind != "validity", r.kind != "thesis", r.title)):
-        title = html.escape(r.title) if r.kind == "region" else t(f"index_kind_{r.kind}")
-        summary = getattr(r, "summary", None) or {}
-        n, trust, change = summary.get("n"), summary.get("trust"), summary.get("change")
-        status = t("index_ok") if r.ok else t(f"index_{r.status if r.status == 'cancelled' else 'failed'}",
-                                               error=r.error)
-        rows.append("<tr>" + cell(title, r.title) + cell(t(f"index_kind_{r.kind}"), r.kind)
-                    + cell(number(n, ",d", language) if n is not None else "–", n, True)
-                    + cell(number(trust, ".2f", language) if trust is not None else "–", trust, True)
-                    + cell(number(change, "+.2f", language).replace("-", "−") if change is not None else "–",
-                           change, True)
-                    + link(r, "html") + link(r, "pdf") + link(r, "json")
-                    + cell(status, int(r.ok)) + cell(f"{round(r.seconds):d} s", round(r.seconds), True) + "</tr>")
-    heads = "".join(f'<th scope="col"><button type="button">{t(k)}</button></th>' for k in
-                    ("index_report", "index_kind", "index_n", "index_trust", "index_change", "index_html", "index_pdf",
-                     "index_json", "index_status", "index_time"))
-    title = t("index_title", wave=int(wave))
-    page = f"""<!DOCTYPE html>
-<html lang="{html.escape(language)}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
-<style>body{{font-family:sans-serif;margin:2em;color:#1a1a1a}}table{{border-collapse:collapse}}
-td,th{{padding:.3em .8em;text-align:left;border-bottom:1px solid #ccc}}td.num{{text-align:right}}
-th button{{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;color:#1f4e79}}
-th[aria-sort=ascending] button::after{{content:" ▲"}}th[aria-sort=descending] button::after{{content:" ▼"}}
-a{{color:#1f4e79}}tbody tr:nth-child(even){{background:#f4f4f4}}
-@media print{{th button::after{{content:""}}a{{color:inherit}}}}</style></head>
-<body><main><h1>{title}</h1>
-<p>{t("index_intro")}</p>
-<table class="sortable"><thead><tr>{heads}</tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table></main>
-<script>{_SORT_SCRIPT}</script>
-</body></html>
-"""
-    path = out_dir / "index.html"
-    atomic_write(path, page)
-    return path
 
 
 def _release_memory() -> None:
     """Give back what preparing the wave took: freed objects, Arrow's pool and (glibc) the heap's
     free pages, before the notebooks run beside this process. (The de-identifier never lives here:
-    :func:`monitor.privacy.deidentify.scrub_texts_isolated`.)"""
-    import ctypes
-    import gc
-    import sys
-
+    :func:`monitor.privacy.deidentify_isolated.scrub_texts_isolated`.)"""
     gc.collect()
     if "pyarrow" in sys.modules:  # pandas' CSV reader allocates through Arrow's own pool
         sys.modules["pyarrow"].default_memory_pool().release_unused()
@@ -428,8 +145,11 @@ class _WaveFeed:
         return job
 
     def steps(self):
-        from ..privacy.disclosure import audit, format_findings
-        from ..reports.sections import iter_wave_reports, report_json
+        # The audit (SciPy) and the sections (pandas): loaded by prepare already, named here where used
+        from ..privacy.disclosure import audit
+        from ..privacy.findings import format_findings
+        from ..reports.sidecar import report_json
+        from ..reports.wave import iter_wave_reports
 
         prepared, sha = self.prepared, self.prepared.meta["sha256"]
         if "regions" in self.include:
@@ -442,7 +162,7 @@ class _WaveFeed:
                     yield []
                     continue
                 name = self.names[region]
-                job = _region_job(report, region, name, self.work, self.wave, sha, self.language,
+                job = region_job(report, region, name, self.work, self.wave, sha, self.language,
                                   self.paths["data_path"], self.paths["instrument_path"], self.formats,
                                   self.paths["mapping_path"], stem=f"{name}-{step}")
                 yield [self._staged(job, step)]
@@ -459,7 +179,7 @@ class _WaveFeed:
                     self.sidecars[name] = json.dumps(sidecars[region], ensure_ascii=False)
             del reports, sidecars
         self.audited = True
-        others = _other_jobs(prepared, self.include, self.language, self.paths["data_path"], self.out, self.wave,
+        others = other_jobs(prepared, self.include, self.language, self.paths["data_path"], self.out, self.wave,
                              self.paths["instrument_path"], self.paths["mapping_path"])
         for job in others:
             job.ahead = True  # the longest notebooks: started next, not last
@@ -518,7 +238,7 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
     published (:class:`AuditFailed`: nothing is). Each region report gets its sidecar
     ``<name>.json``, and its PDF when ``formats`` holds ``"pdf"`` (default: ``("html", "pdf")``).
     """
-    from ..reports.prepare import prepare
+    from ..reports.prepare import prepare  # pandas and the readers (about 1 s): not before the arguments are checked
 
     formats = check_formats(formats)
     base = check_arguments(data_path, regions, language, min_group_size, min_comment_group_size, out_dir)
@@ -532,7 +252,7 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
         # From then on each region's notebook renders while the next region is computed
         # (_WaveFeed), into a private staging folder: the audit of the whole wave decides whether
         # anything is published. While the pool is open a signal cancels queued work, stops every
-        # worker and kernel, and raises Interrupted (monitor.render.execution.WorkerPool); before,
+        # worker and kernel, and raises Interrupted (monitor.render.pool.WorkerPool); before,
         # Ctrl-C raises KeyboardInterrupt and the next render removes what a SIGTERM left (the
         # private work folder).
         from .kernel import ensure_kernel  # [mapping/kernel, issue 10] the project kernel on any install route

@@ -20,67 +20,30 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
-from typing import Any
 
-from .sections import Section, Table
+import matplotlib
 
-__all__ = ["report_pdf", "write_pdf", "write_notebook_pdf", "document", "escape_typst", "cell_text", "MAX_CELL", "TEMPLATE", "FONT_DIRS"]
+from ..core.escaping import BREAK, escape_typst
+from ..core.files import atomic_write
+from ..core.texts import text
+from .model import Label, Section, Sentence, Table
+
+__all__ = ["report_pdf", "write_pdf", "document", "cell_text", "MAX_CELL", "TEMPLATE", "FONT_DIRS"]
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
-_LINE_END = re.compile(r"\r\n?|\n|\u2028|\u2029")
-_PUNCTUATION = re.compile(r"([/<>=\"&?.,;:()\[\]{}|\\_+@#*~^%!`$-])(?=[^\s\u200b])")
 MAX_CELL = 300  # characters of a table cell shown in the PDF
-_BREAK = "\u200b"  # marks a break opportunity; the template shows it as an empty one (no character)
-# (shortest word that gets marks, letters in a run before a mark) in running text and in a table cell
-_MARKED = {False: (25, 20), True: (8, 12)}
-
-
-def _breakable(word: str, run: int) -> str:
-    """A long word with break marks after its punctuation and after every ``run`` letters
-    that 8 more follow (a word just over ``run`` is left to Typst's hyphenation)."""
-    word = _PUNCTUATION.sub(r"\1" + _BREAK, word)
-    return re.sub(rf"[^\u200b]{{{run}}}(?=[^\u200b]{{8}})", lambda m: m.group(0) + _BREAK, word)
 
 
 def _font_dirs() -> list[str]:
     """DejaVu Sans (regular, bold, oblique) as shipped with matplotlib: the figures' own font,
     so that text in the SVG figures and in the PDF match, without any font of the system."""
-    import matplotlib
-
     return [str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")]
 
 
 FONT_DIRS: list[str] = []  # filled on first use (matplotlib's folder)
-
-
-def escape_typst(value: Any, cell: bool = False) -> str:
-    r"""Text from data made safe to print with the report template.
-
-    The template never parses a text as markup (it receives JSON and shows strings), so
-    Typst's markup characters (``# * _ ` $ < @ \ [ ] / = - + ~ "``) need no escaping and
-    print as they are. What would still go wrong is handled here: control characters
-    (invisible, and refused by PDF text extraction) are dropped, line endings become spaces
-    (one paragraph per text, as in the HTML), and a long word gets break marks (U+200B) after
-    its punctuation and within long runs of letters, which the template turns into empty break
-    opportunities (no character enters the PDF's text): so ``<script>alert(1)</script>`` or a
-    12,000-letter name wraps instead of running into the next column or past the text block.
-    In a table ``cell`` (narrow columns) words from 8 characters get marks, in running text
-    words from 25; ordinary words are left to Typst's hyphenation.
-
-    >>> escape_typst("#set page(width: 1cm) *vet*\r\n$x$")
-    '#set page(width: 1cm) *vet* $x$'
-    >>> escape_typst("A" * 50).count("\u200b"), escape_typst("betrouwbaarheidsinterval")
-    (2, 'betrouwbaarheidsinterval')
-    >>> escape_typst("Rentmeesterschap", cell=True)  # hyphenated by Typst where it must break
-    'Rentmeesterschap'
-    >>> escape_typst("@SUM(1+1)*cmd", cell=True).replace("\u200b", "|")
-    '@|SUM(|1+|1)|*|cmd'
-    """
-    text = _CONTROL.sub("", _LINE_END.sub(" ", str(value)))
-    shortest, run = _MARKED[cell]
-    return re.sub(rf"[^\s\u200b]{{{shortest},}}", lambda m: _breakable(m.group(0), run), text)
 
 
 _SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)pt"[^>]*?\sheight="([\d.]+)pt"')
@@ -94,7 +57,7 @@ def _aspect(svg: str) -> float:
 
 def _plain(text: str) -> str:
     """Printable text without break marks: for the PDF's metadata and alt texts, which are not laid out."""
-    return escape_typst(text).replace(_BREAK, "")
+    return escape_typst(text).replace(BREAK, "")
 
 
 def _figure_alt(view, section: Section) -> str:
@@ -117,9 +80,9 @@ def _widths(header: list[str], rows: list[list[str]]) -> list[int] | None:
     """Relative column widths for a table too wide for its natural layout, else None (each
     column as wide as its content). A column's share follows its longest text (up to 24
     characters: longer texts wrap), so a name column is never squeezed to let numbers sit wide."""
-    longest = [max([min(len(h.replace(_BREAK, "")), 12)] + [min(len(r[j].replace(_BREAK, "")), 24) for r in rows])
+    longest = [max([min(len(h.replace(BREAK, "")), 12)] + [min(len(r[j].replace(BREAK, "")), 24) for r in rows])
                for j, h in enumerate(header)]
-    natural = [max([len(h.replace(_BREAK, ""))] + [len(r[j].replace(_BREAK, "")) for r in rows])
+    natural = [max([len(h.replace(BREAK, ""))] + [len(r[j].replace(BREAK, "")) for r in rows])
                for j, h in enumerate(header)]
     return None if sum(natural) + 2 * len(natural) <= _LINE_CHARACTERS else [max(4, n) for n in longest]
 
@@ -138,8 +101,6 @@ def _table(view, table: Table) -> dict:
 
 
 def _flags(view, section: Section) -> list[dict]:
-    from .sections import Label, Sentence
-
     rows = section.figures[0].data["rows"] if section.figures else []
     if not rows:
         return []
@@ -177,8 +138,6 @@ def _section(view, section: Section, figures: dict[str, str | None] | None) -> d
 
 
 def _date(day: datetime.date, language: str) -> str:
-    from ..core.texts import text
-
     return f"{day.day} {text('month_' + str(day.month), language)} {day.year}"
 
 
@@ -225,9 +184,6 @@ def _typeset(data: str, timeout: float = 120) -> bytes:
     empties (some 20 MB per report): a kernel that typesets 21 reports in itself would grow by
     400 MB. A child takes its cache with it, costs about 0.2 s and holds only Typst.
     """
-    import subprocess
-    import sys
-
     if not FONT_DIRS:
         FONT_DIRS.extend(_font_dirs())
     try:
@@ -254,21 +210,4 @@ def report_pdf(view, figures: dict[str, str | None] | None = None, day: datetime
 
 def write_pdf(view, path: str | Path, figures: dict[str, str | None] | None = None) -> Path:
     """Write the PDF of ``view`` to ``path`` atomically (whole or not at all)."""
-    from ..core.files import atomic_write
-
     return atomic_write(Path(path), report_pdf(view, figures))
-
-
-def write_notebook_pdf(namespace: dict, path: str | Path) -> Path:
-    """Write the PDF of the report a notebook showed: the last :class:`~monitor.reports.present.View` in
-    its ``namespace`` (``globals()`` of the kernel), with the figures it drew already.
-
-    ``monitor render`` runs this after the region notebook's last cell (the code is not kept
-    in the saved notebook), so the PDF says what the notebook said, in its language.
-    """
-    from .present import View
-
-    views = [value for value in namespace.values() if isinstance(value, View)]
-    if not views:
-        raise RuntimeError("the notebook made no report View, so there is nothing to typeset as PDF")
-    return write_pdf(views[-1], path)

@@ -16,15 +16,17 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from .. import __version__
-from ..core.config import DEFAULT_MIN_COMMENT_GROUP_SIZE, DEMO_DATA
-from ..survey.responses import load_responses
-from ..survey.instrument import Instrument, load_instrument
+from ..core.config import DEFAULT_MIN_COMMENT_GROUP_SIZE, DEMO_DATA, INTERVENTIONS_PATH
 from ..stats.reliability import cronbach_alpha
-from ..survey.scoring import DEFAULT_MIN_GROUP_SIZE, aggregate, reverse_key, theme_scores
+from ..survey.instrument import Instrument, load_instrument
+from ..survey.responses import Responses, read_responses
+from ..survey.scoring import DEFAULT_MIN_GROUP_SIZE, aggregate, keyed_items, theme_scores
+from ..survey.synthetic import simulation_seed
 
-__all__ = ["Prepared", "RegionData", "prepare", "check_group_sizes", "MIN_GROUP_SIZE_FLOOR",
+__all__ = ["Prepared", "RegionData", "prepare", "read_interventions", "check_group_sizes", "MIN_GROUP_SIZE_FLOOR",
            "DEFAULT_MIN_COMMENT_GROUP_SIZE"]
 
 #: A group of one is a person; two is the smallest group size that can be called a group.
@@ -59,6 +61,8 @@ class RegionData:
     min_group_size: int
     min_comment_group_size: int
     measures: list[str]
+    interventions: dict = field(default_factory=dict)  # theme -> interventions (data/interventions.yaml)
+    keyed: pd.DataFrame | None = None  # the item columns of ``frame``, reverse-keyed (keyed once by prepare)
 
     @cached_property
     def latest(self) -> pd.DataFrame:
@@ -69,6 +73,11 @@ class RegionData:
     def latest_frame(self) -> pd.DataFrame:
         """Responses (open answers de-identified) of this wave."""
         return self.frame[(self.frame["wave"] == self.wave).to_numpy()]
+
+    @cached_property
+    def latest_keyed(self) -> pd.DataFrame:
+        """The reverse-keyed items of this wave's responses."""
+        return self.keyed[(self.frame["wave"] == self.wave).to_numpy()]
 
 
 @dataclass
@@ -85,6 +94,9 @@ class Prepared:
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE
     min_comment_group_size: int = DEFAULT_MIN_COMMENT_GROUP_SIZE
     measures: list[str] = field(default_factory=list)
+    interventions: dict = field(default_factory=dict)
+    modules: tuple[str, ...] = ()
+    keyed: pd.DataFrame | None = None  # the item columns, reverse-keyed once (survey.scoring.keyed_items)  # the instrument's modules found in the data (Responses.modules)
 
     @property
     def regions(self) -> list[str]:
@@ -114,12 +126,12 @@ class Prepared:
         mine = rows[row_waves <= wave]
         waves = sorted(int(w) for w in np.unique(row_waves[row_waves <= wave]))
         frame, scores = self.frame.take(mine), self.scores.take(mine)
-        frame.attrs, scores.attrs = {}, {}  # pandas deep-copies attrs on every operation; sections never read them
         return RegionData(region=region, wave=wave, waves=waves, instrument=self.instrument,
                           frame=frame, scores=scores, benchmark=self.benchmark,
                           reliability_all=self.reliability, invariance=self.invariance.get(wave),
                           meta=self.meta, min_group_size=self.min_group_size,
-                          min_comment_group_size=self.min_comment_group_size, measures=self.measures)
+                          min_comment_group_size=self.min_comment_group_size, measures=self.measures,
+                          interventions=self.interventions, keyed=self.keyed.take(mine))
 
 
 def _measures(instrument: Instrument, scores: pd.DataFrame) -> list[str]:
@@ -134,7 +146,7 @@ def _deidentify(frame: pd.DataFrame, instrument: Instrument, waves: list[int] | 
     ``scrub``: the function that scrubs a list of answers (default
     :func:`monitor.privacy.deidentify.scrub_texts`, in this process).
     """
-    from ..privacy.deidentify import scrub_texts
+    from ..privacy.deidentify import scrub_texts  # DEDUCE's lookups (about 550 MB): only when answers are scrubbed here
 
     questions = [q for q in instrument.open_question_ids if q in frame]
     if not questions:
@@ -153,7 +165,8 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
             min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
             min_comment_group_size: int = DEFAULT_MIN_COMMENT_GROUP_SIZE,
             waves: list[int] | str | None = None, frame: pd.DataFrame | None = None, mapping=None,
-            isolate_deidentification: bool = False, on_deidentified=None) -> Prepared:
+            isolate_deidentification: bool = False, on_deidentified=None,
+            interventions: str | Path | None = None, responses: Responses | None = None) -> Prepared:
     """Load, validate, score and de-identify a dataset once, with the all-regions aggregates.
 
     Parameters
@@ -167,11 +180,12 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
     waves : list of int or ``"latest"``, optional
         Waves whose reliability, invariance and open answers are prepared (default: all).
     frame : DataFrame, optional
-        Responses already loaded (as from :func:`monitor.load_responses`); skips the load.
+        Responses already loaded (as from :func:`monitor.load_responses`), not from a file: no
+        fingerprint, the modules those whose items are all columns; skips the load.
     mapping : path or monitor.survey.mapping.Mapping, optional
         The mapping file of a survey platform's export (``monitor mapping propose``).
     isolate_deidentification : bool
-        De-identify in a child process (:class:`monitor.privacy.deidentify.IsolatedScrubber`), started
+        De-identify in a child process (:class:`monitor.privacy.deidentify_isolated.IsolatedScrubber`), started
         before the data are read so that loading its lookups overlaps the reading and scoring:
         this process never holds them (``monitor render``).
     on_deidentified : callable, optional
@@ -179,6 +193,12 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
         has ended), while reliability and invariance are still to be computed: ``monitor render``
         starts its notebook workers then, so that they never hold memory at once with the
         de-identifier.
+    interventions : path, optional
+        The interventions per theme that flagged themes suggest (default:
+        ``data/interventions.yaml``); read here, once, so that no section loads a file.
+    responses : monitor.survey.responses.Responses, optional
+        Responses already read (:func:`monitor.survey.responses.read_responses`), with their
+        fingerprint and modules; skips the load.
 
     Returns
     -------
@@ -190,13 +210,16 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
     source = Path(data_path) if data_path else DEMO_DATA
     scrubber = None
     if isolate_deidentification and instrument.open_question_ids:
-        from ..privacy.deidentify import IsolatedScrubber
+        from ..privacy.deidentify_isolated import IsolatedScrubber  # starts a child: only for an isolated scrub
 
         scrubber = IsolatedScrubber()  # loads its lookups while the data are read and scored
     try:
-        if frame is None:
-            frame = load_responses(source, instrument, mapping=mapping)
-        scores = theme_scores(frame, instrument)
+        if responses is None:
+            responses = (read_responses(source, instrument, mapping=mapping) if frame is None
+                         else Responses.from_frame(frame, instrument))
+        frame = responses.frame
+        keyed = keyed_items(frame, instrument)  # the one reverse-keying of the render
+        scores = theme_scores(frame, instrument, keyed=keyed)
         measures = _measures(instrument, scores)
         benchmark = aggregate(scores, by=["wave"], measures=measures, min_group_size=min_group_size)
         all_waves = sorted(int(w) for w in frame["wave"].dropna().unique())
@@ -210,14 +233,13 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
         on_deidentified()
     # Imported only now (SciPy's optimisers and statistics, some 45 MB): not while the de-identifier's
     # child, which holds far more, is alive.
-    from ..survey.instrument import cfa_model  # the domain wiring lives with the instrument, not in sem
     from ..stats.sem.measurement import invariance_holds, measurement_invariance
+    from ..survey.instrument import cfa_model  # the domain wiring lives with the instrument, not in sem
 
-    keyed = reverse_key(frame, instrument)
     reliability, invariance = {}, {}
-    vertrouwen = "vertrouwen" in frame.attrs.get("modules", [m.id for m in instrument.modules])
+    vertrouwen = "vertrouwen" in responses.modules
     model = cfa_model(instrument, "vertrouwen") if vertrouwen else None
-    for wave, rows in keyed.groupby("wave"):
+    for wave, rows in keyed.groupby(frame["wave"]):
         if waves is not None and int(wave) not in waves:
             continue
         reliability[int(wave)] = {t.id: float(cronbach_alpha(rows[t.item_ids])["alpha"])
@@ -226,7 +248,7 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
         if model is None:
             continue
         data = rows[[i for items in model.values() for i in items]].astype("float64")
-        data["organisation_type"] = rows["organisation_type"].astype("object")
+        data["organisation_type"] = frame.loc[rows.index, "organisation_type"].astype("object")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -236,14 +258,17 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
                                      "delta_cfi": float(table.loc["scalar", "delta_cfi"])}
         except (ValueError, np.linalg.LinAlgError):
             invariance[int(wave)] = None
-    meta = {"source": source.name, "sha256": frame.attrs.get("sha256", ""), "version": __version__,
-            "instrument_version": instrument.version, "seed": _simulation_seed(source)}
+    meta = {"source": source.name, "sha256": responses.sha256, "version": __version__,
+            "instrument_version": instrument.version, "seed": simulation_seed(source)}
     return Prepared(instrument=instrument, frame=frame, scores=scores, benchmark=benchmark, reliability=reliability,
                     invariance=invariance, meta=meta, min_group_size=int(min_group_size),
-                    min_comment_group_size=int(min_comment_group_size), measures=measures)
+                    min_comment_group_size=int(min_comment_group_size), measures=measures,
+                    interventions=read_interventions(interventions), modules=responses.modules, keyed=keyed)
 
 
-def _simulation_seed(source: Path):
-    from ..survey.synthetic import simulation_seed
+def read_interventions(path: str | Path | None = None) -> dict:
+    """The interventions per theme (``data/interventions.yaml`` by default): ``{theme: [...]}``."""
+    path = Path(path) if path else INTERVENTIONS_PATH
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
-    return simulation_seed(source)
+

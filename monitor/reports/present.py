@@ -10,90 +10,34 @@ interpreted as Markdown or HTML. A notebook shows a section with :meth:`View.sho
 
 from __future__ import annotations
 
+import base64
 import functools
-import html
+import io
 import re
+import textwrap
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import Normalize, to_hex
 
-from ..stats import plotting
-from .sections import CONCERN_BELOW, STRONG_FROM, Column, Label, RegionReport, Section, Sentence, Table
-from ..core.texts import LANGUAGES, number
+from ..core.escaping import escape_html, escape_mathtext
+from ..core.texts import check_language, number
 from ..core.texts import text as _text
+from ..stats import plotting
+from .model import Column, Label, RegionReport, Section, Sentence, Table
+from .reading import CONCERN_BELOW, STRONG_FROM
 
-__all__ = ["View", "escape_html", "escape_markdown", "escape_latex", "escape_mathtext", "setup_figures"]
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")  # `$`: math in Jupyter; `:`: bare-URL links
-_LINE_END = re.compile(r"\r\n?|\n")  # CommonMark line endings; a lone CR ends a line too
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # invalid or active (^^K, ^^L) in TeX
-
-
-def escape_html(value: Any) -> str:
-    """Text for HTML element content or a quoted attribute: ``<``, ``>``, ``&`` and quotes
-    become entities, so ``<script>`` is shown, never run.
-
-    >>> escape_html('<img src=x onerror="alert(1)">')
-    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
-    """
-    return html.escape(str(value), quote=True)
-
-
-def escape_markdown(value: Any) -> str:
-    """Text for a Markdown cell or output: HTML-escaped, on one line (line endings become
-    spaces, leading blanks are dropped: no heading, table, list or indented code), and every
-    Markdown punctuation backslash-escaped, with ``$`` (math) and ``:`` (bare-URL links), so
-    no link, image, emphasis, math or heading can be formed.
-
-    >>> escape_markdown("![x](http://evil.example/a.png) *hi*")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\://evil\\\\.example/a\\\\.png\\\\) \\\\*hi\\\\*'
-    """
-    text = _LINE_END.sub(" ", html.escape(str(value), quote=False)).strip(" \t")
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-          "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
-
-
-def escape_latex(value: Any) -> str:
-    r"""Text for LaTeX: the ten special characters (and ``<``, ``>``) as commands, line endings
-    as spaces (a blank line would end a paragraph inside a table cell) and control characters
-    dropped (TeX rejects them, or reads ``^^K``/``^^L`` as superscript and paragraph).
-
-    >>> escape_latex(r"50% & \input{x}")
-    '50\\% \\& \\textbackslash{}input\\{x\\}'
-    """
-    text = _CONTROL.sub("", _LINE_END.sub(" ", str(value)))
-    return "".join(_LATEX.get(ch, ch) for ch in text)
-
-
-def escape_mathtext(value: Any) -> str:
-    r"""Text for a matplotlib label: a ``$`` would start mathtext (and can fail a figure), and a
-    control character would make the figure's SVG invalid XML (a browser shows no image).
-
-    Only ``$`` is escaped: outside math, matplotlib shows a backslash as it is and turns
-    ``\$`` back into ``$``, so the label reads exactly as given.
-
-    >>> escape_mathtext(r"$\frac{1}{0}$ \input")
-    '\\$\\frac{1}{0}\\$ \\input'
-    """
-    return _CONTROL.sub("", str(value)).replace("$", r"\$")
-
+__all__ = ["View", "setup_figures"]
 
 def setup_figures(dpi: int = 80) -> None:
     """Figure defaults for reports: a modest resolution and, in a notebook, inline figures
     saved as laid out (the report's figures set their own margins)."""
-    import warnings
-
     plt.rcParams["figure.dpi"] = dpi
     plt.rcParams["svg.fonttype"] = "none"
-    # Library deprecation notices mean nothing to the parties at the table; keep them out.
-    for category in (FutureWarning, DeprecationWarning, PendingDeprecationWarning):
-        warnings.filterwarnings("ignore", category=category)
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # IPython: only when figures are set up in a notebook
         from matplotlib_inline.backend_inline import InlineBackend
     except ImportError:  # pragma: no cover - IPython comes with the notebook stack
         return
@@ -115,9 +59,7 @@ class View:
     """
 
     def __init__(self, report: RegionReport, language: str = "nl"):
-        if language not in LANGUAGES:
-            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
-        self.report, self.language = report, language
+        self.report, self.language = report, check_language(language)
 
     # -- words and numbers -----------------------------------------------------------------
     def num(self, value, decimals: int = 2, sign: bool = False) -> str:
@@ -343,7 +285,6 @@ class View:
 
     def figure_svg(self, section: Section) -> str | None:
         """The section's figure as SVG text, drawn once per View (the HTML and the PDF share it)."""
-        import io
 
         cache = self.__dict__.setdefault("_svg", {})
         if section.key not in cache:
@@ -363,7 +304,6 @@ class View:
     def figure_html(self, section: Section) -> str:
         """The section's figure as an ``<img>`` (SVG: sharp on screen and in print) with alt text
         written from its data; "" when the section has no figure."""
-        import base64
 
         svg = self.figure_svg(section)
         if svg is None:
@@ -486,7 +426,6 @@ class View:
         return fig
 
     def _figure_items(self, data: dict):
-        import textwrap
 
         bars = data["bars"]
         if not bars:
@@ -508,13 +447,13 @@ class View:
 
     # -- the notebook ----------------------------------------------------------------------
     def show_title(self) -> None:
-        from IPython.display import HTML, display
+        from IPython.display import HTML, display  # IPython (0.2 s): only when a notebook shows the report
 
         display(HTML(self.title_html()))
 
     def show(self, key: str) -> None:
         """Display one section in a notebook: its text and tables as escaped HTML, then its figure."""
-        from IPython.display import HTML, display
+        from IPython.display import HTML, display  # IPython: as above
 
         try:
             section = self.report.section(key)
@@ -565,8 +504,6 @@ def escape_html_template(text: str) -> str:
 def _heat_map():
     """The heat maps' colour map, made once (matplotlib hands out a fresh copy, whose lookup
     table is built on first use, at every ``colormaps[...]``)."""
-    from matplotlib import colormaps
-    from matplotlib.colors import Normalize
 
     return colormaps["RdBu"], Normalize(-0.8, 0.8)
 
@@ -575,7 +512,6 @@ def _heat_map():
 def _heat_colour(value: float) -> tuple[str, str]:
     """Background and text colour of a heat-map cell (ColorBrewer RdBu: colour-blind safe;
     white text only on the dark ends, so the contrast stays above WCAG's 4.5:1)."""
-    from matplotlib.colors import to_hex
 
     cmap, norm = _heat_map()
     return to_hex(cmap(norm(value))), "white" if abs(value) > 0.45 else "black"

@@ -16,168 +16,37 @@ escaped, never interpreted).
 from __future__ import annotations
 
 import collections
-import copy
-import functools
 import math
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-import yaml
 
-from ..core.config import DATA_DIR
+from .model import DECIMALS, HIDDEN, Cell, Column, Figure, Hider, Label, Section, Sentence, Table, finite, measure_label
+from .reading import (
+    CONCERN_BELOW,
+    MIN_TREND_CHANGE,
+    STAGE_FROM,
+    STRONG_FROM,
+    answered,
+    band,
+    effect_size,
+    position,
+    trend_label,
+)
 
 if TYPE_CHECKING:  # pandas and the statistics are imported where they are used: a kernel that only
     import pandas as pd  # shows a report (unpickled) never loads them
 
-    from .prepare import Prepared, RegionData
+    from .prepare import RegionData
 
-__all__ = ["Label", "Column", "Table", "Sentence", "Figure", "Cell", "Section", "RegionReport", "Hider",
-           "region_report", "wave_reports", "iter_wave_reports", "report_json", "save_report", "band", "position", "effect_size", "trend_label", "SCHEMA",
-           "STRONG_FROM", "CONCERN_BELOW", "MIN_TREND_CHANGE", "STAGE_FROM", "INTERVENTIONS_PATH"]
+__all__ = ["respondents", "summary", "trends", "differences", "within_municipality", "perspective_gap",
+           "item_answers", "life_cycle", "open_answers", "method_note", "small_region", "MIN_RELIABILITY_N"]
 
-SCHEMA = "samenwerkingsmonitor.sidecar/1"
-INTERVENTIONS_PATH = DATA_DIR / "interventions.yaml"
-STRONG_FROM, CONCERN_BELOW = 4.0, 3.0  # heuristic bands on the 1-5 scale
-MIN_TREND_CHANGE = 0.10  # a change smaller than this is called stable, however many respondents
+#: Fewer respondents than this: no reliability figure for the region.
 MIN_RELIABILITY_N = 30
-STAGE_FROM = 3.5  # a life-cycle stage counts as reached from this mean up
-DECIMALS = 2
-
-
-# -- typed values --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Label:
-    """A trusted label, translated by the presentation: ``kind`` is ``text`` (a key of
-    :mod:`monitor.core.texts`), ``measure`` (an instrument id), ``function`` or ``type``."""
-
-    kind: str
-    id: str
-
-
-@dataclass
-class Column:
-    """A table column: ``key`` is a text key (or a :class:`Label`); ``kind`` says how its
-    values are shown: ``label``, ``text``, ``mean``, ``signed``, ``count``, ``int``, ``pct``,
-    ``interval``, ``year``."""
-
-    key: str | Label
-    kind: str
-
-
-#: A hidden figure (suppressed): shown as "too few", never as a number.
-HIDDEN = None
-
-
-@dataclass
-class Table:
-    key: str
-    columns: list[Column]
-    rows: list[list[Any]]
-    row_header: bool = False  # the first column names the row (a <th scope="row">)
-    caption: str | None = None  # a text key
-
-
-@dataclass
-class Sentence:
-    key: str
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Figure:
-    key: str
-    data: dict[str, Any]
-
-
-@dataclass
-class Cell:
-    """One published group figure, for the sidecar and the disclosure audit.
-
-    ``n`` is the number of respondents with a value (published, or implied by a published
-    head count of the same group); ``mean`` the mean shown (``DECIMALS`` decimals). A hidden
-    cell exists but shows nothing. ``measure`` ``None`` is a head count.
-    """
-
-    id: str
-    group: dict[str, Any]
-    measure: str | None
-    n: int | None
-    mean: float | None
-    hidden: bool = False
-    decimals: int = DECIMALS
-    n_range: list[int] | None = None
-
-    @property
-    def key(self) -> tuple:
-        return _key(self.group, self.measure)
-
-    def as_dict(self) -> dict:
-        """The cell as a plain dict (``dataclasses.asdict`` without its deep copy, which is slow)."""
-        return {"id": self.id, "group": dict(self.group), "measure": self.measure, "n": self.n, "mean": self.mean,
-                "hidden": self.hidden, "decimals": self.decimals,
-                "n_range": None if self.n_range is None else list(self.n_range)}
-
-
-def _key(group: dict, measure: str | None) -> tuple:
-    return (tuple(sorted((k, str(v)) for k, v in group.items())), measure)
-
-
-@dataclass
-class Section:
-    key: str
-    sentences: list[Sentence] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    cells: list[Cell] = field(default_factory=list)
-    notes: list[Sentence] = field(default_factory=list)  # shown after the tables
-
-
-@dataclass
-class RegionReport:
-    """Every section of one region's report, with what identifies the data and the rules."""
-
-    region: str
-    wave: int
-    waves: list[int]
-    n: int
-    small: bool
-    min_group_size: int
-    min_comment_group_size: int
-    meta: dict
-    sections: list[Section]
-    structure: dict = field(default_factory=dict)
-    labels: dict = field(default_factory=dict)  # kind -> id -> {language: text}, from the instrument
-
-    def section(self, key: str) -> Section:
-        for s in self.sections:
-            if s.key == key:
-                return s
-        raise KeyError(f"no section {key!r}; the report has: {', '.join(s.key for s in self.sections)}")
-
-    @property
-    def cells(self) -> list[Cell]:
-        return [c for s in self.sections for c in s.cells]
 
 
 # -- disclosure control shared by every section --------------------------------------------
-class Hider:
-    """Which (group, measure) cells a wave's disclosure control hides on top of primary
-    suppression; one decision for every table, report and format."""
-
-    def __init__(self, hidden: set[tuple] | None = None):
-        self.hidden = set(hidden or ())
-
-    def __call__(self, group: dict, measure: str | None) -> bool:
-        return _key(group, measure) in self.hidden
-
-
-def _num(value) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return None if math.isnan(value) else value
 
 
 class _Cells:
@@ -191,7 +60,7 @@ class _Cells:
         hidden = primary or self.hider(group, measure) or (n is not None and 0 < n < self.data.min_group_size)
         ident = f"{self.data.region}|{self.section}|{measure}|" + ",".join(f"{k}={v}" for k, v in group.items())
         cell = Cell(ident, dict(group), measure, None if hidden or not n_shown else n,
-                    None if hidden else _num(mean), hidden=hidden,
+                    None if hidden else finite(mean), hidden=hidden,
                     n_range=[1, self.data.min_group_size - 1] if hidden and n is not None and n > 0
                     and n < self.data.min_group_size else None)
         if not n_shown and not hidden:
@@ -214,7 +83,7 @@ def _aggregate(data: RegionData, rows: pd.DataFrame, by: list[str], measures: li
     One record per group and measure, in the order of :func:`monitor.survey.scoring.aggregate`: the
     ``by`` keys, ``measure``, the figures (NaN where hidden) and ``hidden``.
     """
-    from ..survey.scoring import aggregate_columns
+    from ..survey.scoring import aggregate_columns  # pandas: never loaded by a kernel that shows a handed report
 
     if not len(rows):
         return []
@@ -242,67 +111,11 @@ def _plain(value):
 
 
 # -- small helpers kept from the first build -----------------------------------------------
-def band(mean: float | None) -> str:
-    """Heuristic band of a mean on the 1-5 scale: ``strong`` / ``attention`` / ``concern``."""
-    if _num(mean) is None:
-        return "suppressed"
-    return "strong" if mean >= STRONG_FROM else "attention" if mean >= CONCERN_BELOW else "concern"
-
-
-def position(mean: float | None, low: float | None, high: float | None, benchmark: float | None) -> str | None:
-    """A region's theme against all regions: ``above``/``below`` when its 95% CI lies wholly
-    above/below the all-regions mean, else ``level``; None when either is hidden.
-
-    >>> position(3.3, 3.1, 3.5, 3.6), position(3.3, 3.1, 3.5, 3.4), position(None, None, None, 3.4)
-    ('below', 'level', None)
-    """
-    if mean is None or low is None or high is None or benchmark is None:
-        return None
-    return "above" if low > benchmark else "below" if high < benchmark else "level"
-
-
-def effect_size(g: float) -> str:
-    """Cohen's (1988) words for a standardized difference: negligible < .2 <= small < .5 <=
-    medium < .8 <= large."""
-    g = abs(g)
-    return "negligible" if g < 0.2 else "small" if g < 0.5 else "medium" if g < 0.8 else "large"
-
-
-def trend_label(previous: pd.Series | np.ndarray, latest: pd.Series | np.ndarray,
-                min_group_size: int) -> tuple[str, float, float, float]:
-    """rising / stable / falling between two waves, from the Welch 95% CI of the change.
-
-    A change counts only if its CI excludes zero *and* it is at least 0.10 scale points, so
-    that large groups do not turn trivial changes into trends and small groups need a larger
-    change. Returns the label, the change and its CI.
-    """
-    a, b = _answered(previous), _answered(latest)
-    if len(a) < min_group_size or len(b) < min_group_size:
-        return "too_few", np.nan, np.nan, np.nan
-    from ..stats.effects import welch_difference
-
-    diff, low, high = welch_difference(a, b)
-    if low > 0 and diff >= MIN_TREND_CHANGE:
-        return "rising", diff, low, high
-    if high < 0 and diff <= -MIN_TREND_CHANGE:
-        return "falling", diff, low, high
-    return "stable", diff, low, high
-
-
-def _answered(values) -> np.ndarray:
-    """The non-missing values of a column (Series or array) as float64."""
-    values = values.to_numpy(dtype="float64", na_value=np.nan) if hasattr(values, "to_numpy") else \
-        np.asarray(values, dtype="float64")
-    return values[~np.isnan(values)]
 
 
 def _columns(frame: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarray]:
     """Columns of a frame as float64 arrays, missing as NaN."""
     return {c: frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in columns}
-
-
-def _m(measure: str) -> Label:
-    return Label("measure", measure)
 
 
 # -- sections ------------------------------------------------------------------------------
@@ -316,7 +129,7 @@ def respondents(data: RegionData, hider: Hider) -> Section:
     long = counts.rename("n").reset_index()
     long["function"] = long["function"].astype(str)
     long["organisation_type"] = long["organisation_type"].astype(str)
-    from ..survey.scoring import suppress_small_groups
+    from ..survey.scoring import suppress_small_groups  # pandas: as above
 
     inner = suppress_small_groups(long, by=["function", "organisation_type"], min_group_size=data.min_group_size,
                                   within=())
@@ -362,16 +175,16 @@ def summary(data: RegionData, hider: Hider) -> Section:
     rows, profile = [], []
     for row in mine:
         m = row["measure"]
-        b_mean = _num(bench[m]["mean"]) if m in bench else None
-        b_n = None if m not in bench or _num(bench[m]["n"]) is None else int(bench[m]["n"])
+        b_mean = finite(bench[m]["mean"]) if m in bench else None
+        b_n = None if m not in bench or finite(bench[m]["n"]) is None else int(bench[m]["n"])
         cells.add({"wave": data.wave}, m, b_n, b_mean, primary=b_mean is None)
-        mean = _num(row["mean"])
-        where = position(mean, _num(row["ci_low"]), _num(row["ci_high"]), b_mean)
-        rows.append([_m(m), mean, [_num(row["ci_low"]), _num(row["ci_high"])] if mean is not None else HIDDEN,
-                     None if mean is None else int(row["n"]), _num(row["pct_favourable"]), b_mean,
+        mean = finite(row["mean"])
+        where = position(mean, finite(row["ci_low"]), finite(row["ci_high"]), b_mean)
+        rows.append([measure_label(m), mean, [finite(row["ci_low"]), finite(row["ci_high"])] if mean is not None else HIDDEN,
+                     None if mean is None else int(row["n"]), finite(row["pct_favourable"]), b_mean,
                      Label("text", f"band_{band(mean)}"),
                      Label("text", f"position_{where}") if where else Label("text", "dash")])
-        profile.append({"measure": m, "mean": mean, "ci_low": _num(row["ci_low"]), "ci_high": _num(row["ci_high"]),
+        profile.append({"measure": m, "mean": mean, "ci_low": finite(row["ci_low"]), "ci_high": finite(row["ci_high"]),
                         "benchmark": b_mean, "band": band(mean), "position": where})
     table = Table("summary", [Column("col_theme", "label"), Column("col_mean", "mean"), Column("col_ci", "interval"),
                               Column("n", "count"), Column("col_favourable", "pct"), Column("col_benchmark", "mean"),
@@ -423,17 +236,17 @@ def trends(data: RegionData, hider: Hider) -> Section:
     rows, series = [], []
     records = {(int(r["wave"]), r["measure"]): r for r in table}
     for m in data.measures:
-        row = [_m(m)]
+        row = [measure_label(m)]
         points = []
         for w in data.waves:
             r = records.get((w, m), {})
-            mean = _num(r.get("mean"))
+            mean = finite(r.get("mean"))
             n = None if mean is None else int(r["n"])
             row += [mean, n]
-            points.append({"wave": w, "mean": mean, "ci_low": _num(r.get("ci_low")), "ci_high": _num(r.get("ci_high"))})
+            points.append({"wave": w, "mean": mean, "ci_low": finite(r.get("ci_low")), "ci_high": finite(r.get("ci_high"))})
         lab = labels.get(m)
         row += [Label("text", f"trend_{lab[0]}") if lab else Label("text", "dash"),
-                _num(lab[1]) if lab else None, [_num(lab[2]), _num(lab[3])] if lab and _num(lab[1]) is not None else None]
+                finite(lab[1]) if lab else None, [finite(lab[2]), finite(lab[3])] if lab and finite(lab[1]) is not None else None]
         if since:
             row.append(Label("text", f"trend_{since[m][0]}"))
         rows.append(row)
@@ -474,11 +287,11 @@ def differences(data: RegionData, hider: Hider, by: str) -> Section:
         label = Label("function", g) if by == "function" else g
         head = cells.add({**group, by: g}, None, heads[g])  # n per row: a head count, protected too
         rows.append([label, None if head.hidden else head.n]
-                    + [_num(diff[g, m]) if (g, m) in diff else None for m in data.measures])
+                    + [finite(diff[g, m]) if (g, m) in diff else None for m in data.measures])
     hidden = sum(1 for r in rows for v in r[2:] if v is None)
     columns = [Column("col_function" if by == "function" else "municipality", "label" if by == "function" else "text"),
                Column("n", "count")]
-    columns += [Column(_m(m), "signed") for m in data.measures]
+    columns += [Column(measure_label(m), "signed") for m in data.measures]
     return Section(key, sentences=[Sentence("heatmap_note", {"n": hidden})],
                    tables=[Table(f"heatmap_{by}", columns, rows, row_header=True)], cells=cells.cells)
 
@@ -492,7 +305,7 @@ def within_municipality(data: RegionData, hider: Hider) -> Section:
     table = _aggregate(data, rows_data, ["organisation", "function"], [index_id], cells, group, n_shown=False)
     means = {(str(r["organisation"]), str(r["function"])): r["mean"] for r in table}
     functions = sorted({f for _, f in means})
-    rows = [[org] + [_num(means[org, f]) if (org, f) in means else np.nan for f in functions]
+    rows = [[org] + [finite(means[org, f]) if (org, f) in means else np.nan for f in functions]
             for org in sorted({o for o, _ in means})]
     columns = [Column("municipality", "text")] + [Column(Label("function", f), "mean") for f in functions]
     return Section("within", tables=[Table("within", columns, rows, row_header=True)], cells=cells.cells)
@@ -501,7 +314,7 @@ def within_municipality(data: RegionData, hider: Hider) -> Section:
 def perspective_gap(data: RegionData, hider: Hider) -> Section:
     """Gemeenten against zorgaanbieders per measure: means, the difference with its 95% CI
     and Hedges' g; hidden when either group (or a group it would reveal) is hidden."""
-    from ..stats.effects import hedges_g, welch_difference
+    from ..stats.effects import hedges_g, welch_difference  # SciPy: as above
 
     cells = _Cells(data, "gap", hider)
     latest = data.latest
@@ -513,13 +326,13 @@ def perspective_gap(data: RegionData, hider: Hider) -> Section:
     scores = _columns(latest, data.measures)
     for m in data.measures:
         if any(hidden.get((t, m), True) for t in ("gemeente", "zorgaanbieder")):
-            rows.append([_m(m), None, None, None, None, None])
+            rows.append([measure_label(m), None, None, None, None, None])
             figure.append({"measure": m, "gemeente": None, "zorgaanbieder": None})
             continue
-        a, b = _answered(scores[m][kind == "gemeente"]), _answered(scores[m][kind == "zorgaanbieder"])
+        a, b = answered(scores[m][kind == "gemeente"]), answered(scores[m][kind == "zorgaanbieder"])
         diff, low, high = welch_difference(b, a)  # gemeente minus zorgaanbieder
         g = hedges_g(b, a)
-        rows.append([_m(m), float(a.mean()), float(b.mean()), float(diff), [float(low), float(high)], float(g)])
+        rows.append([measure_label(m), float(a.mean()), float(b.mean()), float(diff), [float(low), float(high)], float(g)])
         figure.append({"measure": m, "gemeente": float(a.mean()), "zorgaanbieder": float(b.mean())})
         valid.append((m, float(diff), float(g)))
     columns = [Column("col_theme", "label"), Column(Label("type", "gemeente"), "mean"),
@@ -532,7 +345,7 @@ def perspective_gap(data: RegionData, hider: Hider) -> Section:
             sentences.append(Sentence("gap_none", {}))
         else:
             key = "gap_municipalities_higher" if diff > 0 else "gap_providers_higher"
-            sentences.append(Sentence(key, {"theme": _m(m), "diff": abs(diff),
+            sentences.append(Sentence(key, {"theme": measure_label(m), "diff": abs(diff),
                                             "size": Label("text", f"size_{effect_size(g)}")}))
     else:
         sentences.append(Sentence("too_few", {}))
@@ -578,88 +391,6 @@ def item_answers(data: RegionData, hider: Hider, module: str = "vertrouwen") -> 
                    notes=notes)
 
 
-@functools.lru_cache(maxsize=4)
-def _read_interventions(path: str, mtime: float) -> dict:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-
-
-def _interventions() -> dict:
-    """The interventions per theme (read once per file version; copy what you keep)."""
-    return _read_interventions(str(INTERVENTIONS_PATH), INTERVENTIONS_PATH.stat().st_mtime)
-
-
-def flagged_themes(data: RegionData, summary_section: Section, trend_labels: dict) -> Section:
-    """Themes that score low (zorgpunt), fall, or lie below all regions, with interventions."""
-    interventions = _interventions()
-    rows = []
-    profile = summary_section.figures[0].data["rows"]
-    themes = [r for r in profile[1:] if r["mean"] is not None]  # the first row is the index
-    lowest = min(themes, key=lambda r: r["mean"])["measure"] if len(themes) > 1 else None
-    for row in profile:
-        m, mean = row["measure"], row["mean"]
-        if mean is None:
-            continue
-        reasons = []
-        if m == lowest and row["band"] != "concern":
-            reasons.append(Sentence("flag_lowest", {}))
-        if row["band"] == "concern":
-            reasons.append(Sentence("flag_low", {"mean": mean}))
-        if trend_labels.get(m) == "falling":
-            reasons.append(Sentence("flag_falling", {}))
-        if row["ci_high"] is not None and row["benchmark"] is not None and row["ci_high"] < row["benchmark"]:
-            reasons.append(Sentence("flag_below", {"bench": row["benchmark"]}))
-        if reasons:
-            rows.append({"measure": m, "reasons": [asdict(r) for r in reasons],
-                         "interventions": copy.deepcopy(interventions.get(m, []))})
-    sentence = Sentence("flags_none", {}) if not rows else Sentence("flags_text", {"n": len(rows)})
-    return Section("flags", sentences=[sentence], figures=[Figure("flags", {"rows": rows})])
-
-
-def key_messages(data: RegionData, summary_section: Section, trend_section: Section, gap_section: Section,
-                 flags_section: Section) -> Section:
-    """Three to five key messages for the first page, computed from the other sections only
-    (no new figure is published): the trust index against all regions and its trend, the
-    strongest and weakest theme, clear changes since the last wave, the largest gap between
-    municipalities and providers, and the themes with suggested interventions."""
-    sentences = []
-    profile = summary_section.figures[0].data["rows"]
-    labels = trend_section.figures[0].data["labels"] if trend_section.figures else {}
-    index = profile[0] if profile else None
-    prev = data.waves[-2] if len(data.waves) >= 2 else None
-    if index and index["mean"] is not None and index["benchmark"] is not None:
-        trend = labels.get(index["measure"])
-        if prev is not None and trend in ("rising", "stable", "falling"):
-            sentences.append(Sentence("km_index_change", {"index": index["mean"], "bench": index["benchmark"],
-                                                          "trend": Label("text", f"trend_{trend}"), "prev": prev}))
-        else:
-            sentences.append(Sentence("km_index", {"index": index["mean"], "bench": index["benchmark"]}))
-    themes = [r for r in profile[1:] if r["mean"] is not None]
-    if len(themes) >= 2:
-        high, low = max(themes, key=lambda r: r["mean"]), min(themes, key=lambda r: r["mean"])
-        sentences.append(Sentence("km_range", {"high": _m(high["measure"]), "high_mean": high["mean"],
-                                               "low": _m(low["measure"]), "low_mean": low["mean"]}))
-    if prev is not None and labels:
-        rising = [_m(m) for m, v in labels.items() if v == "rising"]
-        falling = [_m(m) for m, v in labels.items() if v == "falling"]
-        if rising and falling:
-            sentences.append(Sentence("km_changes", {"prev": prev, "up": rising, "down": falling}))
-        elif rising:
-            sentences.append(Sentence("km_rising", {"prev": prev, "themes": rising}))
-        elif falling:
-            sentences.append(Sentence("km_falling", {"prev": prev, "themes": falling}))
-        else:
-            sentences.append(Sentence("km_stable", {"prev": prev}))
-    sentences += [s for s in gap_section.sentences if s.key.startswith("gap_") and s.key != "gap_none"][:1]
-    flagged = flags_section.figures[0].data["rows"] if flags_section.figures else []
-    index_id = index["measure"] if index else None  # the index is the first message's; here the themes
-    with_ideas = [r for r in flagged if r["interventions"] and r["measure"] != index_id]
-    if with_ideas:
-        sentences.append(Sentence("km_flags", {"n": len(with_ideas), "themes": [_m(r["measure"]) for r in with_ideas]}))
-    elif not any(r["measure"] != index_id for r in flagged):
-        sentences.append(Sentence("km_flags_none", {}))
-    return Section("key_messages", sentences=sentences)
-
-
 def life_cycle(data: RegionData, hider: Hider, trend_labels: dict) -> Section:
     """Means of the three stages (familiarity, agreements, openness), the stage reached and
     the spiral; nothing is said about a stage whose mean is hidden."""
@@ -671,9 +402,9 @@ def life_cycle(data: RegionData, hider: Hider, trend_labels: dict) -> Section:
     table = {r["measure"]: r for r in table}
     rows, reached, known = [], 0, True
     for s in stages:
-        mean = _num(table[s.id]["mean"]) if s.id in table else None
+        mean = finite(table[s.id]["mean"]) if s.id in table else None
         rows.append([Label("stage", f"{s.stage}|{s.id}"), mean,
-                     [_num(table[s.id]["ci_low"]), _num(table[s.id]["ci_high"])] if mean is not None else HIDDEN])
+                     [finite(table[s.id]["ci_low"]), finite(table[s.id]["ci_high"])] if mean is not None else HIDDEN])
         if mean is None:
             known = False
         if known and mean is not None and mean >= STAGE_FROM and reached == s.stage - 1:
@@ -683,7 +414,7 @@ def life_cycle(data: RegionData, hider: Hider, trend_labels: dict) -> Section:
     if not known and reached == 0:
         sentences.append(Sentence("stage_unknown", {}))
     elif reached:
-        sentences.append(Sentence("stage_text", {"stage": reached, "name": _m(stages[reached - 1].id), "cut": STAGE_FROM}))
+        sentences.append(Sentence("stage_text", {"stage": reached, "name": measure_label(stages[reached - 1].id), "cut": STAGE_FROM}))
     else:
         sentences.append(Sentence("stage_none", {"cut": STAGE_FROM}))
     spiral = trend_labels.get(data.measures[0]) if data.measures else None
@@ -719,10 +450,9 @@ def open_answers(data: RegionData) -> Section:
 
 def method_note(data: RegionData, hider: Hider) -> Section:
     """n, reliability per theme this wave, the rules, the data fingerprint and versions."""
-    import pandas as pd
+    import pandas as pd  # pandas and SciPy: never loaded by a kernel that shows a handed report
 
     from ..stats.reliability import cronbach_alpha
-    from ..survey.scoring import reverse_key
 
     cells = _Cells(data, "method", hider)
     latest = data.latest_frame
@@ -730,7 +460,7 @@ def method_note(data: RegionData, hider: Hider) -> Section:
     items = list(dict.fromkeys(i for theme in data.instrument.themes for i in theme.item_ids if i in latest))
     # The keyed items once, as one float matrix (a copy of every column, or a selection of
     # columns per theme, costs more than the alphas themselves).
-    keyed = reverse_key(latest[items], data.instrument).to_numpy(dtype="float64", na_value=np.nan)
+    keyed = data.latest_keyed[items].to_numpy(dtype="float64", na_value=np.nan)
     column_of = {item: j for j, item in enumerate(items)}
     alphas = []
     for theme in data.instrument.themes:
@@ -741,7 +471,7 @@ def method_note(data: RegionData, hider: Hider) -> Section:
             alpha, source = float(cronbach_alpha(block)["alpha"]), "this_region"
         else:
             alpha, source = data.reliability_all.get(data.wave, {}).get(theme.id, np.nan), "all_regions"
-        alphas.append([_m(theme.id), _num(alpha), Label("text", source)])
+        alphas.append([measure_label(theme.id), finite(alpha), Label("text", source)])
     values = {"n": total.n if not total.hidden else HIDDEN, "wave": data.wave, "k": data.min_group_size,
               "kc": data.min_comment_group_size, "sha": str(data.meta.get("sha256", ""))[:16],
               "version": str(data.meta.get("version", "")), "instrument": str(data.meta.get("instrument_version", "")),
@@ -761,146 +491,5 @@ def small_region(data: RegionData) -> Section:
 
 
 # -- one region and one wave ---------------------------------------------------------------
-def instrument_labels(instrument) -> dict:
-    """The instrument's words a report shows (scales, indices, items, categories), per language,
-    so that presentation needs no instrument file."""
-    measures = {}
-    for module in instrument.modules:
-        if module.index:
-            measures[module.index["id"]] = dict(module.index["label"])
-    for scale in instrument.scales:
-        measures[scale.id] = dict(scale.label)
-    labels = {"measure": measures, "item": {i.id: dict(i.text) for i in instrument.items},
-              "reverse": [i for i in instrument.reverse_items]}
-    for var, kind in (("function", "function"), ("organisation_type", "type")):
-        try:
-            labels[kind] = {k: dict(v) for k, v in instrument.background_var(var).categories.items()}
-        except KeyError:
-            labels[kind] = {}
-    labels["scale"] = {str(k): dict(v) for k, v in instrument.scale.labels.items()}
-    return labels
 
 
-def region_report(data: RegionData, hider: Hider | None = None) -> RegionReport:
-    """Every section of one region's report (or its short page when the region is small)."""
-    hider = hider or Hider()
-    n = len(data.latest_frame)
-    structure = {}
-    if {"organisation", "organisation_type"} <= set(data.frame.columns):
-        # Public knowledge an outsider may use: an organisation belongs to one type and region
-        # (an organisation with respondents of two types is left out: no such fact holds).
-        pairs = data.latest_frame[["organisation", "organisation_type"]].astype(str).drop_duplicates()
-        single = pairs[~pairs["organisation"].duplicated(keep=False)]
-        structure = {"nesting": {"organisation": {org: {"organisation_type": t, "region": data.region}
-                                                  for org, t in single.itertuples(index=False)}}}
-    common = {"labels": instrument_labels(data.instrument), "region": data.region, "wave": data.wave, "waves": data.waves, "n": n,
-              "min_group_size": data.min_group_size, "min_comment_group_size": data.min_comment_group_size,
-              "meta": data.meta, "structure": structure}
-    if n < data.min_group_size or hider(_base(data), None):
-        return RegionReport(small=True, sections=[small_region(data)], **common)
-    summary_section = summary(data, hider)
-    trend_section = trends(data, hider)
-    labels = trend_section.figures[0].data["labels"]
-    gap_section = perspective_gap(data, hider)
-    flags_section = flagged_themes(data, summary_section, labels)
-    sections = [key_messages(data, summary_section, trend_section, gap_section, flags_section),
-                respondents(data, hider), summary_section, trend_section, differences(data, hider, "function")]
-    if "organisation" in data.frame.columns:
-        sections += [differences(data, hider, "organisation"), within_municipality(data, hider)]
-    sections += [gap_section, item_answers(data, hider), flags_section, life_cycle(data, hider, labels),
-                 open_answers(data), method_note(data, hider)]
-    return RegionReport(small=False, sections=sections, **common)
-
-
-def wave_reports(prepared: Prepared, wave: int | None = None, regions: list[str] | None = None,
-                 audit: bool = True) -> dict[str, RegionReport]:
-    """Every region's report of one wave, with disclosure control across all of them.
-
-    First each region's sections are built with primary and within-table suppression; then
-    :func:`monitor.privacy.disclosure.secondary_suppression` looks at every cell the wave publishes
-    (all regions, the all-regions benchmark, every table) and names further cells to hide so
-    that no hidden cell's count or sum can be derived; the regions touched are built again
-    with those hidden. ``regions`` limits what is returned, never what is checked.
-    """
-    reports = dict(iter_wave_reports(prepared, wave, audit))  # a rebuilt region's last report counts
-    wanted = regions or list(reports)
-    return {r: reports[r] for r in wanted if r in reports}
-
-
-def iter_wave_reports(prepared: Prepared, wave: int | None = None, audit: bool = True):
-    """:func:`wave_reports` one region at a time, for a caller that puts each to work at once.
-
-    Yields ``(region, report)``: first every region with respondents in the wave, then (after
-    the secondary suppression across all of them) each region built again with the extra
-    cells hidden. A region's last report is its final one; ``monitor render`` renders each
-    as it comes and lets a rebuilt region's second report supersede its first.
-    """
-    wave = prepared.waves[-1] if wave is None else int(wave)
-    in_wave = (prepared.frame["wave"] == wave).to_numpy(dtype=bool, na_value=False)
-    with_rows = {str(r) for r in prepared.frame["region"][in_wave].dropna().unique()}
-    present = [r for r in prepared.regions if r in with_rows]
-    cells, structure = [], []
-    for r in present:
-        report = region_report(prepared.region(r, wave))
-        if audit:
-            cells += [c.as_dict() for c in report.cells]
-            structure.append(report.structure)
-        yield r, report
-    if audit and cells:
-        from ..privacy.disclosure import secondary_suppression
-
-        extra = secondary_suppression(cells, structure=structure)
-        if extra:
-            by_id = {c["id"]: c for c in cells}
-            keys = {_key(by_id[i]["group"], by_id[i]["measure"]) for i in extra}
-            hider = Hider(keys)
-            touched = {by_id[i]["group"].get("region") for i in extra}
-            for r in present:
-                if r in touched or None in touched:
-                    yield r, region_report(prepared.region(r, wave), hider)
-
-
-def save_report(report: RegionReport, path: str | Path) -> Path:
-    """Pickle a prepared report for a notebook's kernel (aggregates and de-identified answers only).
-
-    The file is private (mode 0600, created new, never replacing one) and temporary: ``monitor
-    render`` writes it in its private work folder before it hands the job to a worker and removes
-    the folder after the run, so it is not synced to disk.
-    """
-    import os
-    import pickle
-
-    path = Path(path)
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
-        pickle.dump(report, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
-
-
-def report_json(report: RegionReport) -> dict:
-    """The sidecar: every number, sentence, table and figure datum the report publishes."""
-
-    def plain(value):
-        if isinstance(value, Label):
-            return {"label": value.kind, "id": value.id}
-        if isinstance(value, dict):
-            return {str(k): plain(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [plain(v) for v in value]
-        if isinstance(value, float) and math.isnan(value):
-            return None
-        if isinstance(value, np.generic):
-            return plain(value.item())
-        return value
-
-    sections = []
-    for s in report.sections:
-        sections.append({"key": s.key, "sentences": [plain(asdict(x)) for x in s.sentences],
-                         "notes": [plain(asdict(x)) for x in s.notes],
-                         "tables": [{"key": t.key, "columns": [plain(asdict(c)) for c in t.columns],
-                                     "rows": plain(t.rows), "row_header": t.row_header} for t in s.tables],
-                         "figures": [{"key": f.key, "data": plain(f.data)} for f in s.figures]})
-    return {"schema": SCHEMA, "kind": "region", "region": report.region, "wave": report.wave, "waves": report.waves,
-            "n": report.n, "small": report.small, "labels": plain(report.labels), "min_group_size": report.min_group_size,
-            "min_comment_group_size": report.min_comment_group_size, "meta": plain(report.meta),
-            "sections": sections, "cells": [plain(c.as_dict()) for c in report.cells],
-            "structure": plain(report.structure)}

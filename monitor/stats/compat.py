@@ -20,7 +20,7 @@ __all__ = ["factor_analyzer", "sklearn_accepts_force_all_finite"]
 
 def sklearn_accepts_force_all_finite() -> bool:
     """Whether the installed scikit-learn still takes ``check_array(force_all_finite=...)``."""
-    from sklearn.utils import check_array
+    from sklearn.utils import check_array  # here, not on top: scikit-learn takes ~0.15 s to import
 
     return "force_all_finite" in inspect.signature(check_array).parameters
 
@@ -39,6 +39,8 @@ def _translating(check_array):
 @functools.cache
 def factor_analyzer() -> ModuleType:
     """Import factor_analyzer, patched for scikit-learn >= 1.8 when needed."""
+    # Imported on first use, not on top: factor_analyzer loads scikit-learn (~0.15 s), which only
+    # a rotated EFA needs.
     import factor_analyzer as package
     import factor_analyzer.confirmatory_factor_analyzer as cfa_module
     import factor_analyzer.factor_analyzer as efa_module

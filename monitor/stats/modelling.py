@@ -4,8 +4,9 @@ and perceived transformation results.
 - :func:`correlation_table` — means, SDs and correlations with significance marks (APA).
 - :func:`standardized_regression` — OLS on z-scores with region-clustered standard errors
   (statsmodels).
-- :func:`mediation_model` — the path model factors → trust → results in semopy, with its fit,
-  and indirect effects with percentile bootstrap confidence intervals.
+- :func:`mediation_model` — the path model factors → trust → results, fitted by the project's
+  lavaan-matching engine (:mod:`monitor.stats.sem`), with its fit and the indirect effects with
+  percentile bootstrap confidence intervals.
 
 Factor scores are the instrument's scale scores (mean of the keyed items), which keeps every
 number traceable to the questionnaire.
@@ -13,14 +14,19 @@ number traceable to the questionnaire.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .sem.bootstrap import bootstrap
+from .sem.cfa import cfa
+from .warnings import CFAWarning
+
 __all__ = ["correlation_table", "standardized_regression", "mediation_model", "MediationResult", "stars",
-           "STAR_LEVELS", "zscore"]
+           "STAR_LEVELS", "zscore", "path_model_syntax"]
 
 #: APA significance marks, strictest first: (p below, mark). Notes print them from here.
 STAR_LEVELS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
@@ -79,7 +85,7 @@ def standardized_regression(scores: pd.DataFrame, outcome: str, predictors: list
     summary : dict
         ``n``, ``clusters``, ``r2``, ``adj_r2``.
     """
-    import statsmodels.api as sm
+    import statsmodels.api as sm  # here, not on top: statsmodels takes ~0.4 s to import
 
     columns = [outcome] + predictors + ([cluster] if cluster else [])
     data = scores[columns].dropna()
@@ -108,9 +114,22 @@ class MediationResult:
     description: str
 
 
-def _ols(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    design = np.column_stack([np.ones(len(x)), x])
-    return np.linalg.lstsq(design, y, rcond=None)[0][1:]
+def path_model_syntax(outcome: str, predictors: list[str], mediator: str) -> str:
+    """The mediation model in lavaan syntax: paths ``a1`` … ``ak`` from the predictors to the
+    mediator, ``b`` from the mediator to the outcome, the direct paths, and the indirect effects
+    ``ind1 := a1*b`` … as defined parameters.
+
+    Examples
+    --------
+    >>> print(path_model_syntax("y", ["x1", "x2"], "m"))
+    m ~ a1*x1 + a2*x2
+    y ~ x1 + x2 + b*m
+    ind1 := a1*b
+    ind2 := a2*b
+    """
+    a_paths = " + ".join(f"a{i}*{x}" for i, x in enumerate(predictors, start=1))
+    defined = "\n".join(f"ind{i} := a{i}*b" for i in range(1, len(predictors) + 1))
+    return f"{mediator} ~ {a_paths}\n{outcome} ~ {' + '.join(predictors)} + b*{mediator}\n{defined}"
 
 
 def mediation_model(scores: pd.DataFrame, outcome: str, predictors: list[str], mediator: str,
@@ -118,56 +137,62 @@ def mediation_model(scores: pd.DataFrame, outcome: str, predictors: list[str], m
                     cluster: str | None = "region") -> MediationResult:
     """Fit ``mediator ~ predictors`` and ``outcome ~ predictors + mediator`` on z-scores.
 
-    The model is fitted with semopy (maximum likelihood, as lavaan); it is saturated (every
-    path is free), so its fit is perfect by construction and its estimates equal OLS. The
-    indirect effect of predictor *i* is ``a_i · b``; its confidence interval is the percentile
-    interval of ``n_boot`` bootstrap resamples (Preacher & Hayes 2008), drawn by cluster (whole
-    regions) when ``cluster`` is given, so the dependence within regions is respected.
-    """
-    import semopy
+    The model (:func:`path_model_syntax`) is fitted by :func:`monitor.stats.sem.cfa.cfa`: maximum
+    likelihood with the predictors' moments taken as given, as lavaan's ``sem()`` (``fixed.x``).
+    It is saturated (every path is free), so its fit is perfect by construction (χ² = 0, df = 0)
+    and its estimates equal OLS. The indirect effect of predictor *i* is the defined parameter
+    ``ind_i := a_i*b``; its confidence interval is the percentile interval of ``n_boot``
+    bootstrap refits (:func:`monitor.stats.sem.bootstrap.bootstrap`; Preacher & Hayes 2008),
+    drawn by cluster (whole regions) when ``cluster`` is given, so the dependence within regions
+    is respected. The same ``seed`` gives the same intervals.
 
+    Returns
+    -------
+    MediationResult
+        ``paths`` (``to``, ``from``, ``estimate``, ``se``, ``p_value``: lavaan's ML estimates and
+        standard errors), ``indirect`` (per predictor ``a``, ``b``, ``indirect``, ``ci_low``,
+        ``ci_high``, ``direct``, ``total``), ``fit`` (``n``, ``df``, ``chi2``, ``r2_mediator``,
+        ``n_boot``, ``n_boot_failed``, ``level``) and the model's lavaan syntax.
+
+    Examples
+    --------
+    The demo data's scale scores, as ``tests/r/thesis_reference.R`` fits them with lavaan:
+
+    >>> from monitor.core.config import PROJECT_ROOT
+    >>> scores = pd.read_csv(PROJECT_ROOT / "tests" / "data" / "demo_scores.csv")
+    >>> factors = ["contextuele_factoren", "betekenisgeving", "argumentatief_proces", "reflectief_proces",
+    ...            "balans_relatie", "partnerschap", "constructief_conflict"]
+    >>> result = mediation_model(scores, "transformatieresultaten", factors, "trust_index", n_boot=100)
+    >>> result.paths.loc[0, ["estimate", "se"]].round(4).tolist()  # lavaan: a1 = 0.0944 (SE 0.0141)
+    [0.0944, 0.0141]
+    >>> round(float(result.indirect.loc["contextuele_factoren", "indirect"]), 4)  # lavaan: ind1 = 0.0239
+    0.0239
+    """
     data = scores[[outcome, mediator] + predictors + ([cluster] if cluster else [])].dropna()
     z = zscore(data[[outcome, mediator] + predictors])
-    description = (f"{mediator} ~ {' + '.join(predictors)}\n"
-                   f"{outcome} ~ {' + '.join(predictors)} + {mediator}")
-    model = semopy.Model(description)
-    model.fit(z)
-    estimates = model.inspect()
+    if cluster:
+        z[cluster] = data[cluster]
+    description = path_model_syntax(outcome, predictors, mediator)
+    with warnings.catch_warnings():  # saturated by design: the text says so, the warning would repeat it
+        warnings.filterwarnings("ignore", "cfa: the model is saturated", CFAWarning)
+        result = cfa(z, description)
+    estimates = result.estimates
     reg = estimates[estimates["op"] == "~"]
-    paths = pd.DataFrame({"to": reg["lval"], "from": reg["rval"], "estimate": reg["Estimate"].astype(float),
-                          "se": pd.to_numeric(reg["Std. Err"], errors="coerce"),
-                          "p_value": pd.to_numeric(reg["p-value"], errors="coerce")}).reset_index(drop=True)
+    paths = pd.DataFrame({"to": reg["lhs"], "from": reg["rhs"], "estimate": reg["est"], "se": reg["se"],
+                          "p_value": reg["pvalue"]}).reset_index(drop=True)
     a = paths[paths["to"] == mediator].set_index("from")["estimate"].reindex(predictors).to_numpy()
     b = float(paths[(paths["to"] == outcome) & (paths["from"] == mediator)]["estimate"].iloc[0])
     direct = paths[(paths["to"] == outcome)].set_index("from")["estimate"].reindex(predictors).to_numpy()
+    names = [f"ind{i}" for i in range(1, len(predictors) + 1)]
+    defined = estimates[estimates["op"] == ":="].set_index("lhs")["est"].reindex(names).to_numpy()
 
-    rng = np.random.default_rng(seed)
-    x, m, y = z[predictors].to_numpy(), z[mediator].to_numpy(), z[outcome].to_numpy()
-    if cluster:
-        codes, _ = pd.factorize(data[cluster])
-        members = [np.flatnonzero(codes == c) for c in range(codes.max() + 1)]
-    boot = np.empty((n_boot, len(predictors)))
-    for k in range(n_boot):
-        if cluster:
-            picks = rng.integers(0, len(members), len(members))
-            rows = np.concatenate([members[c] for c in picks])
-        else:
-            rows = rng.integers(0, len(y), len(y))
-        a_k = _ols(x[rows], m[rows])
-        b_k = _ols(np.column_stack([x[rows], m[rows]]), y[rows])[-1]
-        boot[k] = a_k * b_k
-    tail = (1 - level) / 2
-    indirect = pd.DataFrame({"a": a, "b": b, "indirect": a * b,
-                             "ci_low": np.quantile(boot, tail, axis=0), "ci_high": np.quantile(boot, 1 - tail, axis=0),
-                             "direct": direct, "total": direct + a * b}, index=predictors)
-    stats_table = semopy.calc_stats(model).T.iloc[:, 0]
-    # Degrees of freedom with the predictors' covariances taken as given (lavaan's fixed.x):
-    # moments of the 2 endogenous variables and their covariances with the k predictors, less
-    # the 2k + 1 paths and 2 residual variances. semopy also counts the predictors' own
-    # covariances as moments, so its DoF for this model is k(k+1)/2 too high.
-    k = len(predictors)
-    df = 3 + 2 * k - (2 * k + 1 + 2)
-    fit = {"n": len(z), "df": df, "chi2": float(stats_table["chi2"]),
-           "r2_mediator": float(1 - np.var(m - np.column_stack([np.ones(len(x)), x]) @ np.r_[0, a]) / np.var(m)),
-           "n_boot": n_boot, "level": level}
+    boot = bootstrap(result, z, n_boot=n_boot, seed=seed, cluster=cluster)
+    interval = boot.intervals(level).reindex(names)
+    indirect = pd.DataFrame({"a": a, "b": b, "indirect": defined, "ci_low": interval["ci.lower"].to_numpy(),
+                             "ci_high": interval["ci.upper"].to_numpy(), "direct": direct, "total": direct + defined},
+                            index=predictors)
+    residual = estimates[(estimates["op"] == "~~") & (estimates["lhs"] == mediator) & (estimates["rhs"] == mediator)]
+    fit = {"n": result.n, "df": int(result.fit["df"]), "chi2": float(result.fit["chisq"]),
+           "r2_mediator": float(1 - residual["std.all"].iloc[0]), "n_boot": n_boot, "n_boot_failed": boot.failed,
+           "level": level}
     return MediationResult(paths=paths, indirect=indirect, fit=fit, description=description)

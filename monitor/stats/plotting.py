@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.collections import PolyCollection
 
 if TYPE_CHECKING:  # pandas only in annotations: a report's kernel draws without it
     import pandas as pd
@@ -39,8 +40,6 @@ def diverging_bars(shares: pd.DataFrame | np.ndarray, labels: list[str], title: 
     y = np.arange(len(values))[::-1]
     # One collection of rectangles per category, not ax.barh's one patch per bar: the same bars,
     # drawn in a fraction of the time (matplotlib updates the axes' limits patch by patch).
-    from matplotlib.collections import PolyCollection
-
     for c in range(k):
         right = left + values[:, c]
         bars = np.stack([np.column_stack([left, y - 0.4]), np.column_stack([right, y - 0.4]),

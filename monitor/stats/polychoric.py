@@ -1,10 +1,8 @@
 """Polychoric correlations for ordinal items, vectorised across all item pairs.
 
-No working Python implementation exists today (semopy's needs ``scipy.stats.mvn.mvnun``,
-which current SciPy removed), so this module is ours. It follows R
-``psych::polychoric`` (Revelle, psych 2.2): thresholds from each item's margins, then for every
-pair the correlation that maximises the likelihood of the pair's contingency table, and a
-final smoothing to a positive-definite matrix when needed.
+The method follows R ``psych::polychoric`` (Revelle, psych 2.2): thresholds from each item's
+margins, then for every pair the correlation that maximises the likelihood of the pair's
+contingency table, and a final smoothing to a positive-definite matrix when needed.
 
 Speed comes from doing every pair at once: all pairwise contingency tables are one matrix
 product of the one-hot coded data, and the maximum-likelihood step is a vectorised Fisher
@@ -21,12 +19,13 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
-from .factor import PsychometricWarning
+from .warnings import PsychometricWarning
 
-__all__ = ["polychoric", "polychoric_matrix", "PolychoricResult", "bivariate_normal_cdf", "smooth_correlation"]
+__all__ = ["polychoric", "polychoric_matrix", "PolychoricResult", "bivariate_normal_cdf", "smooth_correlation",
+           "cell_probabilities", "maximum_likelihood_rho", "THRESHOLD_BOUND", "MAX_CATEGORIES"]
 
-#: Thresholds are clipped here; the normal tail beyond is far below double precision.
-_FAR = 10.0
+#: Thresholds are clipped to ±this; the normal tail beyond is far below double precision.
+THRESHOLD_BOUND = 10.0
 MAX_CATEGORIES = 8
 
 # Gauss-Legendre nodes and weights on [-1, 1] (20 points, as the tables in Genz 2004).
@@ -107,8 +106,8 @@ def bivariate_normal_cdf(h, k, r) -> np.ndarray:
     >>> round(float(bivariate_normal_cdf(0.0, 0.0, 0.5)), 6)  # 1/4 + asin(0.5)/(2*pi)
     0.333333
     """
-    h = np.clip(np.asarray(h, float), -_FAR * 4, _FAR * 4)
-    k = np.clip(np.asarray(k, float), -_FAR * 4, _FAR * 4)
+    h = np.clip(np.asarray(h, float), -THRESHOLD_BOUND * 4, THRESHOLD_BOUND * 4)
+    k = np.clip(np.asarray(k, float), -THRESHOLD_BOUND * 4, THRESHOLD_BOUND * 4)
     return _bvnu(-h, -k, r)
 
 
@@ -178,10 +177,10 @@ def _thresholds_from_margins(margins: np.ndarray, total: np.ndarray | None = Non
         total = margins.sum(axis=-1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         cum = np.cumsum(margins, axis=-1)[..., :-1] / total
-    return np.clip(ndtri(np.clip(cum, 0, 1)), -_FAR, _FAR)
+    return np.clip(ndtri(np.clip(cum, 0, 1)), -THRESHOLD_BOUND, THRESHOLD_BOUND)
 
 
-def _cell_probabilities(tau_x: np.ndarray, tau_y: np.ndarray, rho: np.ndarray):
+def cell_probabilities(tau_x: np.ndarray, tau_y: np.ndarray, rho: np.ndarray):
     """Cell probabilities and their first and second derivatives in rho, each (m, K, K)."""
     m, km1 = tau_x.shape
     kk = km1 + 1
@@ -208,13 +207,13 @@ def _loglik(tables: np.ndarray, cells: np.ndarray) -> np.ndarray:
     return np.where(use, tables * np.log(np.where(use, cells, 1.0)), 0.0).sum(axis=(1, 2))
 
 
-def _fit_rho(tables: np.ndarray, tau_x: np.ndarray, tau_y: np.ndarray, start: np.ndarray,
+def maximum_likelihood_rho(tables: np.ndarray, tau_x: np.ndarray, tau_y: np.ndarray, start: np.ndarray,
              tol: float = 1e-8, max_iter: int = 100) -> np.ndarray:
     """Maximum-likelihood correlation per table: Newton steps, Fisher scoring where the
     log-likelihood is not concave, and step halving whenever a step would lower it."""
     rho = np.clip(start, -0.99, 0.99)
     total = tables.sum(axis=(1, 2))
-    cells, d1, d2 = _cell_probabilities(tau_x, tau_y, rho)
+    cells, d1, d2 = cell_probabilities(tau_x, tau_y, rho)
     ll = _loglik(tables, cells)
     active = np.ones(len(rho), dtype=bool)
     for _ in range(max_iter):
@@ -235,7 +234,7 @@ def _fit_rho(tables: np.ndarray, tau_x: np.ndarray, tau_y: np.ndarray, start: np
         new_c, new_d1, new_d2 = c.copy(), d1[idx].copy(), d2[idx].copy()
         for _halving in range(40):
             trial = np.clip(rho[idx] + step, -0.99999, 0.99999)
-            tc, td1, td2 = _cell_probabilities(tau_x[idx], tau_y[idx], trial)
+            tc, td1, td2 = cell_probabilities(tau_x[idx], tau_y[idx], trial)
             tll = _loglik(t, tc)
             take = (tll >= ll[idx] - 1e-10 * np.abs(ll[idx])) & ~accepted
             new_rho[take], new_ll[take] = trial[take], tll[take]
@@ -350,7 +349,7 @@ def polychoric(frame: pd.DataFrame, smooth: bool = True, global_thresholds: bool
 
     rho = np.full(len(iu), np.nan)
     fit = n_pairs > 0
-    rho[fit] = _fit_rho(fit_tables[fit], tau_x[fit], tau_y[fit], start[fit])
+    rho[fit] = maximum_likelihood_rho(fit_tables[fit], tau_x[fit], tau_y[fit], start[fit])
     matrix = np.eye(p)
     matrix[iu, ju] = matrix[ju, iu] = rho
     smoothed = False

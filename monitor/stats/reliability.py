@@ -16,7 +16,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .factor import drop_constant_items
+from .correlation import checked_correlation, drop_constant_items
+from .factor import schmid_leiman
+from .factor_extraction import minres
+from .polychoric import polychoric_matrix
 
 __all__ = ["parse_keys", "key_signs", "reverse_keyed", "cronbach_alpha", "alpha_if_deleted", "item_analysis",
            "omega", "ordinal_reliability", "composite_reliability", "scale_reliability"]
@@ -323,8 +326,6 @@ def omega(items: pd.DataFrame | None = None, n_factors: int = 1, correlation=Non
     >>> round(float(omega(bfi, n_factors=5)["omega_hierarchical"]), 2)  # psych::omega(bfi[1:25], 5): 0.46
     0.46
     """
-    from .factor import checked_correlation, minres, schmid_leiman
-
     if correlation is None:
         if items is None:
             raise ValueError("omega needs items or a correlation matrix")
@@ -373,8 +374,6 @@ def ordinal_reliability(items: pd.DataFrame, keys=None, correlation=None) -> pd.
     Series
         ``ordinal_alpha`` and ``ordinal_omega_total`` (NaN below three items).
     """
-    from .polychoric import polychoric_matrix
-
     keyed = _prepared(items, keys, "ordinal reliability")
     rho = polychoric_matrix(keyed) if correlation is None else correlation.loc[keyed.columns, keyed.columns]
     k = rho.shape[0]

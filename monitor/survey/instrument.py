@@ -20,11 +20,11 @@ import numpy as np
 import yaml
 
 from ..core.config import INSTRUMENT_PATH
+from ..core.texts import LANGUAGES, check_language
 
 __all__ = ["Item", "Scale", "Module", "Background", "AnswerScale", "Instrument",
-           "load_instrument", "instrument_from_keys", "cfa_model", "InstrumentError"]
+           "load_instrument", "instrument_from_keys", "cfa_model", "InstrumentError", "fold_label"]
 
-LANGUAGES = ("nl", "en")
 ROLES = ("theme", "outcome", "factor", "stage", "scale")
 #: The background variables a monitor wave needs (region reports, trends); other uses need none.
 MONITOR_BACKGROUND = ("respondent_id", "wave", "region")
@@ -125,18 +125,25 @@ class AnswerScale:
         lookup: dict[str, float] = {}
         for code, texts in self.labels.items():
             for text in texts.values():
-                lookup[_fold(text)] = float(code)
+                lookup[fold_label(text)] = float(code)
         for code, texts in self.aliases.items():
             for text in texts:
-                lookup[_fold(text)] = float(code)
+                lookup[fold_label(text)] = float(code)
         for texts in self.missing_labels.values():
             for text in texts:
-                lookup[_fold(text)] = float("nan")
+                lookup[fold_label(text)] = float("nan")
         return lookup
 
 
-def _fold(text: str) -> str:
-    """Normalise a label for matching: case, surrounding and repeated white space."""
+def fold_label(text: str) -> str:
+    """Normalise a label for matching: case, surrounding and repeated white space.
+
+    The one folding of answer labels, category texts and mapping wordings, so that a label
+    typed in a spreadsheet matches the instrument's however it is capitalised or spaced.
+
+    >>> fold_label("  Mee   EENS ")
+    'mee eens'
+    """
     return " ".join(str(text).split()).casefold()
 
 
@@ -221,8 +228,7 @@ class Instrument:
 
     def label(self, key: str, language: str = "nl") -> str:
         """Label of a scale, module, index, item or background variable in ``language``."""
-        if language not in LANGUAGES:
-            raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
+        check_language(language)
         for module in self.modules:
             if module.id == key:
                 return module.label[language]
@@ -358,6 +364,8 @@ def instrument_from_keys(scales: dict, low: int, high: int, name: str = "scales"
     >>> inst.reverse_items, inst.scale.values
     (['A1'], [1, 2, 3, 4, 5, 6])
     """
+    # monitor.stats.reliability brings SciPy and the factor code (some 0.6 s and 130 MB): only for
+    # instruments made from keys, not for every reader of the instrument file.
     from ..stats.reliability import parse_keys
 
     try:

@@ -25,7 +25,7 @@ Columns are named as :func:`monitor.survey.platforms.column_keys` names them (th
 so that nothing is silently dropped.
 
 :func:`load_mapping` reads and validates a file with one-line errors (:class:`MappingError`).
-:func:`monitor.survey.responses.load_responses` applies it while streaming the export: the header is
+:func:`monitor.survey.responses.read_responses` applies it while streaming the export: the header is
 renamed before it is matched to the instrument (:meth:`Mapping.plan`), the extra header rows
 are dropped and the wordings recoded chunk by chunk (:meth:`Mapping.adapt`), so validation,
 limits and error messages are those of a plain export. :func:`propose` writes a mapping for a
@@ -42,8 +42,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .responses import DataError
-from .instrument import Instrument, _fold
+from ..core.files import describe_os_error
+from .instrument import Instrument, fold_label
+from .platforms import column_keys
+from .sources import DataError
 
 __all__ = ["Mapping", "MappingError", "load_mapping", "mapping_from", "MAPPING_KEYS", "CHECK_MARK"]
 
@@ -114,8 +116,6 @@ class Mapping:
         A constant ``wave`` enters the plan as a column the file does not have; it is added
         by :meth:`complete`.
         """
-        from .platforms import column_keys
-
         keys = column_keys(names)
         present = set(keys)
         absent = [key for key in [*self.columns, *self.ignore] if key not in present]
@@ -140,17 +140,17 @@ class Mapping:
         """Per instrument id: folded export value -> the text the loader reads."""
         target = {v: k for k, v in self.columns.items()}
         out = {}
-        general = {_fold(w): c for w, c in self.answers.items()}
+        general = {fold_label(w): c for w, c in self.answers.items()}
         for item in instrument.item_ids:
             key = target.get(item)
             if key is None:
                 continue
             table = dict(general)
-            table.update({_fold(w): c for w, c in self.item_answers.get(key, {}).items()})
+            table.update({fold_label(w): c for w, c in self.item_answers.get(key, {}).items()})
             if table:
                 out[item] = table
         for key, table in self.values.items():
-            out[self.columns[key]] = {_fold(v): t for v, t in table.items()}
+            out[self.columns[key]] = {fold_label(v): t for v, t in table.items()}
         return out
 
     def adapt(self, offset: int, batches, instrument: Instrument):
@@ -185,9 +185,9 @@ class Mapping:
     def _answer_texts(self, instrument: Instrument) -> set[str]:
         scale = instrument.scale
         texts = {str(c) for c in [*scale.values, *scale.missing_codes]} | set(scale.label_lookup)
-        texts |= {_fold(w) for w in self.answers}
+        texts |= {fold_label(w) for w in self.answers}
         for table in self.item_answers.values():
-            texts |= {_fold(w) for w in table}
+            texts |= {fold_label(w) for w in table}
         return texts | {""}
 
     def _check_skipped(self, columns: dict[str, np.ndarray], valid: set[str], rows) -> None:
@@ -195,7 +195,7 @@ class Mapping:
         if not columns:
             return
         for i, row in enumerate(rows):
-            cells = [_fold(str(values[i])) for values in columns.values()]
+            cells = [fold_label(str(values[i])) for values in columns.values()]
             if any(cells) and all(cell in valid for cell in cells):
                 raise MappingError(f"{self.name}: row {int(row)} holds answers, but skip_rows: {self.skip_rows} drops "
                                    "it as a header row; set skip_rows to the export's extra header rows")
@@ -213,7 +213,7 @@ def _recode(values: np.ndarray, table: dict[str, str]) -> np.ndarray:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if not len(uniques):
         return values
-    replaced = np.array([table.get(_fold(str(u)), u) for u in uniques], dtype=object)
+    replaced = np.array([table.get(fold_label(str(u)), u) for u in uniques], dtype=object)
     out = replaced[np.maximum(codes, 0)]
     if (codes < 0).any():
         out[codes < 0] = ""
@@ -241,8 +241,6 @@ def load_mapping(path: str | Path, instrument: Instrument) -> Mapping:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        from ..core.files import describe_os_error
-
         raise MappingError(f"cannot read the mapping: {describe_os_error(exc, path)}") from exc
     except UnicodeDecodeError:
         raise MappingError(f"{name}: not a text file in UTF-8") from None
@@ -351,7 +349,7 @@ def _answer_table(raw: dict, instrument: Instrument, where: str, fail) -> dict[s
     out = {}
     for wording, code in raw.items():
         wording = _text(wording)
-        if code is None or (isinstance(code, str) and _fold(code) in MISSING_WORDS):
+        if code is None or (isinstance(code, str) and fold_label(code) in MISSING_WORDS):
             out[wording] = ""
             continue
         number = code if isinstance(code, int) and not isinstance(code, bool) else None

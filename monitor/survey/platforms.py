@@ -21,7 +21,7 @@ rows:
     None of these: one header row of column names.
 
 :func:`read_export` reads the header, the question texts and a sample of the rows (enough for
-``monitor mapping propose``; the full load is :func:`monitor.survey.responses.load_responses` with the
+``monitor mapping propose``; the full load is :func:`monitor.survey.responses.read_responses` with the
 mapping). :func:`layout_hint` gives the one-line hint shown when a platform export is loaded
 without a mapping. :func:`write_export` writes responses in a platform's layout, for tests,
 benchmarks and for trying the mapping on the demo data.
@@ -38,10 +38,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .responses import CSV_SUFFIXES, EXCEL_SUFFIXES, MAX_FIELD_CHARS, SPSS_SUFFIXES, DataError
 from .instrument import Instrument
+from .sources import (
+    CSV_SUFFIXES,
+    EXCEL_SUFFIXES,
+    MAX_FIELD_CHARS,
+    SPSS_SUFFIXES,
+    DataError,
+    csv_header,
+    open_source,
+    read_prefix,
+)
+from .xlsx import Workbook, sheet_name
 
-__all__ = ["Export", "LAYOUTS", "read_export", "column_keys", "layout_hint", "write_export", "SAMPLE_ROWS"]
+__all__ = ["Export", "LAYOUTS", "read_export", "column_keys", "layout_hint", "write_export", "id_form",
+           "SAMPLE_ROWS", "QUALTRICS_META", "SURVEYMONKEY_META"]
 
 LAYOUTS = ("plain", "qualtrics", "surveymonkey", "limesurvey", "spss", "excel")
 #: Data rows read by :func:`read_export` (question texts and answer wordings come from these).
@@ -49,11 +60,13 @@ SAMPLE_ROWS = 20_000
 #: Rows of a sheet searched for the header under a title block.
 _HEADER_SEARCH_ROWS = 30
 
-_QUALTRICS_META = {"startdate", "enddate", "status", "ipaddress", "progress", "duration (in seconds)", "finished",
+#: Qualtrics' own columns (folded header texts): the survey's metadata, never an instrument column.
+QUALTRICS_META = {"startdate", "enddate", "status", "ipaddress", "progress", "duration (in seconds)", "finished",
                    "recordeddate", "responseid", "recipientlastname", "recipientfirstname", "recipientemail",
                    "externalreference", "locationlatitude", "locationlongitude", "distributionchannel",
                    "userlanguage"}
-_SURVEYMONKEY_META = {"respondent id", "collector id", "start date", "end date", "ip address", "email address",
+#: SurveyMonkey's own columns (folded header texts), as :data:`QUALTRICS_META`.
+SURVEYMONKEY_META = {"respondent id", "collector id", "start date", "end date", "ip address", "email address",
                       "first name", "last name", "custom data 1"}
 _SURVEYMONKEY_SECOND = {"response", "open-ended response", "antwoord", "open antwoord"}
 _LIMESURVEY_META = {"submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "refurl"}
@@ -98,16 +111,14 @@ def column_keys(names: list[str]) -> list[str]:
 # -- reading -------------------------------------------------------------------------------
 def _csv_rows(path: Path, nrows: int) -> list[list[str]]:
     """The first ``nrows`` rows of a CSV file as text (encoding and delimiter as the loader)."""
-    from .responses import _csv_header, _open, _read_prefix
-
-    source = _open(path)
+    source = open_source(path)
     try:
-        prefix = _read_prefix(source)
+        prefix = read_prefix(source)
     finally:
         source.handle.close()
     if not prefix:
         raise DataError(f"{path}: the file is empty")
-    encoding, sep, _names = _csv_header(prefix, str(path))
+    encoding, sep, _names = csv_header(prefix, str(path))
     rows: list[list[str]] = []
     previous = csv.field_size_limit()
     csv.field_size_limit(max(previous, MAX_FIELD_CHARS + 1))
@@ -138,13 +149,12 @@ def _cell(value) -> str:
 def _excel_sheets(path: Path, nrows: int, only: str | None = None) -> dict[str, list[list[str]]]:
     """The first ``nrows`` rows of every sheet (or of the sheet ``only``; the others empty),
     after the loader's checks of the workbook."""
+    # openpyxl (some 60 ms and 8 MB) only when a workbook is read for a proposal.
     from openpyxl import load_workbook
 
-    from .responses import _open, _Workbook
-
-    source = _open(path)
+    source = open_source(path)
     try:
-        _Workbook(source)  # the zip-bomb and size checks of the loader, before openpyxl opens it
+        Workbook(source)  # the zip-bomb and size checks of the loader, before openpyxl opens it
     finally:
         source.handle.close()
     book = load_workbook(path, read_only=True, data_only=True)
@@ -185,9 +195,9 @@ def _detect(names: list[str], rows: list[list[str]]) -> str:
     folded = {str(n).strip().casefold() for n in names}
     second = [str(v).strip() for v in rows[0]] if rows else []
     import_ids = len(rows) > 1 and sum(str(v).startswith('{"ImportId"') for v in rows[1]) > len(rows[1]) // 3
-    if import_ids or (len(folded & _QUALTRICS_META) >= 3 and "responseid" in folded):
+    if import_ids or (len(folded & QUALTRICS_META) >= 3 and "responseid" in folded):
         return "qualtrics"
-    if "respondent id" in folded and len(folded & _SURVEYMONKEY_META) >= 2 and \
+    if "respondent id" in folded and len(folded & SURVEYMONKEY_META) >= 2 and \
             any(v.casefold() in _SURVEYMONKEY_SECOND for v in second):
         return "surveymonkey"
     if len(folded & _LIMESURVEY_META) >= 2 or sum(bool(_LIMESURVEY_CODE.match(str(n))) for n in names) >= 3:
@@ -258,7 +268,7 @@ def read_export(path: str | Path, sheet: str | int | None = None, header_row: in
         heads = _excel_sheets(path, 50)
         names = list(heads)
         if sheet is not None:
-            chosen = _sheet_name(names, sheet, path)
+            chosen = sheet_name(names, sheet, path)
         else:
             chosen = max(names, key=lambda s: sum(1 for row in heads[s] for v in row if v))
         table = _excel_sheets(path, nrows + _HEADER_SEARCH_ROWS + 2, only=chosen)[chosen]
@@ -274,25 +284,11 @@ def read_export(path: str | Path, sheet: str | int | None = None, header_row: in
     return _table_export(path, _csv_rows(path, nrows + 3), 0)
 
 
-def _sheet_name(names: list[str], sheet: str | int, path: Path) -> str:
-    """A sheet by name (case-insensitive) or 1-based number, or a one-line error."""
-    if isinstance(sheet, int) or str(sheet).isdigit():
-        number = int(sheet)
-        if 1 <= number <= len(names):
-            return names[number - 1]
-    else:
-        for name in names:
-            if name.casefold() == str(sheet).strip().casefold():
-                return name
-    raise DataError(f"{path}: no sheet {sheet!r}; the workbook has: {', '.join(names)}")
-
-
 def _spss_export(path: Path, nrows: int) -> Export:
+    # pyreadstat (some 25 ms and 5 MB) only when an SPSS file is read.
     import pyreadstat
 
-    from .responses import _open
-
-    _open(path).handle.close()  # one-line errors for a missing file, a folder, a pipe
+    open_source(path).handle.close()  # one-line errors for a missing file, a folder, a pipe
     try:
         frame, meta = pyreadstat.read_sav(str(path), row_limit=nrows, apply_value_formats=True)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
@@ -345,8 +341,8 @@ def layout_hint(path: str | Path, instrument: Instrument, error: str = "missing 
         options = (f"--sheet {json.dumps(export.sheet)} " if export.sheet != export.sheets[0] else "") + \
             (f"--header-row {export.header_row}" if export.header_row > 1 else "")
         return f"the data seem to be {' and '.join(where)}; use {options.strip()}, or {command}"
-    written = {_id_form(k): k for k in export.keys if k not in instrument.item_by_id}
-    renamed = [(written[_id_form(i)], i) for i in instrument.item_ids if _id_form(i) in written]
+    written = {id_form(k): k for k in export.keys if k not in instrument.item_by_id}
+    renamed = [(written[id_form(i)], i) for i in instrument.item_ids if id_form(i) in written]
     if len(renamed) >= len(instrument.item_ids) // 2:
         column, item = renamed[0]
         return (f"{len(renamed)} columns are item ids written otherwise ({column!r} for {item!r}); {command}, "
@@ -354,8 +350,12 @@ def layout_hint(path: str | Path, instrument: Instrument, error: str = "missing 
     return None
 
 
-def _id_form(text: str) -> str:
-    """An id without case and separators: ``NW_1`` and ``nw-1`` are ``nw1``."""
+def id_form(text: str) -> str:
+    """An id without case and separators, to match ids written otherwise.
+
+    >>> id_form("NW_1"), id_form("nw-1")
+    ('nw1', 'nw1')
+    """
     return re.sub(r"[\W_]+", "", str(text)).casefold()
 
 
@@ -478,9 +478,10 @@ def write_export(frame: pd.DataFrame, instrument: Instrument, layout: str, path:
         table = [names]
     truth = {key: c for key, c in zip(column_keys(table[0]), ids, strict=True) if c is not None}
     if layout == "excel" or path.suffix.lower() in EXCEL_SUFFIXES:
-        from openpyxl import Workbook
+        # openpyxl (some 60 ms and 8 MB) only when a workbook is written.
+        import openpyxl
 
-        book = Workbook()
+        book = openpyxl.Workbook()
         first = book.active
         first.title = "Toelichting"
         first.append(["Export van de samenwerkingsmonitor; de gegevens staan op het blad " + sheet])
@@ -503,6 +504,7 @@ def _number_or_text(value: str):
 def _write_spss(out: pd.DataFrame, names: list[str], texts: list[str], path: Path, instrument: Instrument,
                 language: str) -> list[str]:
     """An ``.sav`` file with variable labels (the question texts) and value labels (the answers)."""
+    # pyreadstat (some 25 ms and 5 MB) only when an SPSS file is written.
     import pyreadstat
 
     scale = instrument.scale

@@ -33,9 +33,9 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 from scipy.optimize import linear_sum_assignment
 
-from .instrument import Instrument, _fold
+from .instrument import Instrument, fold_label
 from .mapping import CHECK_MARK
-from .platforms import _QUALTRICS_META, _SURVEYMONKEY_META, Export, _id_form
+from .platforms import QUALTRICS_META, SURVEYMONKEY_META, Export, id_form
 
 __all__ = ["Proposal", "Choice", "propose", "SURE", "MARGIN", "LOW"]
 
@@ -60,9 +60,8 @@ SYNONYMS = {
     "organisation_type": ["type organisatie", "soort organisatie", "organisation type", "organization type"],
     "function": ["functie", "function", "rol", "role"],
 }
-_PLATFORM_META = (_QUALTRICS_META | _SURVEYMONKEY_META | {"collector id", "submitdate", "lastpage", "startlanguage",
-                                                          "seed", "datestamp", "refurl"}) - {"responseid",
-                                                                                             "respondent id"}
+_PLATFORM_META = (QUALTRICS_META | SURVEYMONKEY_META | {"collector id", "submitdate", "lastpage", "startlanguage",
+                                                        "seed", "datestamp", "refurl"}) - {"responseid", "respondent id"}
 _LIMESURVEY_SUB = re.compile(r"^([A-Za-z]+)\[[A-Za-z]*0*(\d+)\]$")
 
 
@@ -132,7 +131,7 @@ def _score_columns(export: Export, ids: list[str], target_strings: list[list[str
     name_score = np.zeros((n, m))
     text_score = np.zeros((n, m))
     code_score = np.zeros((n, m))
-    id_forms = {_id_form(i): t for t, i in enumerate(ids)}
+    id_forms = {id_form(i): t for t, i in enumerate(ids)}
     flat = [(t, s) for t, strings in enumerate(target_strings) for s in strings]
     flat_targets = np.array([t for t, _ in flat])
     flat_strings = [s for _, s in flat]
@@ -159,12 +158,12 @@ def _score_columns(export: Export, ids: list[str], target_strings: list[list[str
     for j, (key, text) in enumerate(zip(export.keys, export.texts, strict=True)):
         if not key.startswith("#"):
             names.append((j, key))
-            exact = id_forms.get(_id_form(key))
+            exact = id_forms.get(id_form(key))
             if exact is not None:
                 name_score[j, exact] = 100.0
             code = _LIMESURVEY_SUB.match(key)
-            if code and _id_form(code.group(1) + str(int(code.group(2)))) in id_forms:
-                code_score[j, id_forms[_id_form(code.group(1) + str(int(code.group(2))))]] = _CODE_SCORE
+            if code and id_form(code.group(1) + str(int(code.group(2)))) in id_forms:
+                code_score[j, id_forms[id_form(code.group(1) + str(int(code.group(2))))]] = _CODE_SCORE
         if text and text != key:
             texts.append((j, text))
             if _tail(text):
@@ -225,9 +224,9 @@ def _answer_choices(export: Export, instrument: Instrument, columns: list[Choice
             choices.append(Choice(value, None, 0.0, "number", check=True,
                                   note=f"a number outside the scale {scale.min}-{scale.max}; is it 'weet niet'?"))
             continue
-        if _fold(value) in lookup:
+        if fold_label(value) in lookup:
             continue
-        found = process.extract(_fold(value), labels, scorer=fuzz.ratio, processor=utils.default_process, limit=2)
+        found = process.extract(fold_label(value), labels, scorer=fuzz.ratio, processor=utils.default_process, limit=2)
         (best, best_score, _), *rest = found
         code = lookup[best]
         runner = rest[0] if rest else None
@@ -263,10 +262,10 @@ def _value_choices(export: Export, instrument: Instrument, columns: list[Choice]
             continue
         known = {}
         for key, texts in var.categories.items():
-            known[_fold(key)] = key
-            known.update({_fold(t): key for t in texts.values()})
+            known[fold_label(key)] = key
+            known.update({fold_label(t): key for t in texts.values()})
         values = sorted({str(v).strip() for v in export.sample[choice.key].unique()} - {""})
-        unknown = [v for v in values if _fold(v) not in known]
+        unknown = [v for v in values if fold_label(v) not in known]
         if not unknown:
             continue
         keys = list(var.categories)
@@ -279,7 +278,7 @@ def _value_choices(export: Export, instrument: Instrument, columns: list[Choice]
                 lines.append(Choice(value, target, 0.0, "order", check=True,
                                     note="a number without a label: the instrument's order is assumed"))
                 continue
-            (best, best_score, _), *rest = process.extract(_fold(value), list(known), scorer=fuzz.ratio,
+            (best, best_score, _), *rest = process.extract(fold_label(value), list(known), scorer=fuzz.ratio,
                                                            processor=utils.default_process, limit=2)
             runner = rest[0] if rest else None
             lines.append(Choice(value, known[best], float(best_score), f"wording {best!r}",

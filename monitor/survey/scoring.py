@@ -15,11 +15,10 @@ import pandas as pd
 from scipy import special
 
 from ..core.config import DEFAULT_MIN_GROUP_SIZE
-from .responses import item_matrix
 from .instrument import Instrument, load_instrument
 
-__all__ = ["reverse_key", "theme_scores", "aggregate", "aggregate_columns", "suppress_small_groups",
-           "DEFAULT_MIN_SHARE", "DEFAULT_MIN_GROUP_SIZE"]
+__all__ = ["reverse_key", "keyed_items", "item_matrix", "theme_scores", "aggregate", "aggregate_columns",
+           "suppress_small_groups", "DEFAULT_MIN_SHARE", "DEFAULT_MIN_GROUP_SIZE"]
 
 DEFAULT_MIN_SHARE = 2 / 3
 
@@ -40,6 +39,38 @@ def reverse_key(frame: pd.DataFrame, instrument: Instrument | None = None) -> pd
     return out
 
 
+def keyed_items(frame: pd.DataFrame, instrument: Instrument | None = None) -> pd.DataFrame:
+    """The instrument's item columns present in ``frame``, reverse-keyed: once per dataset.
+
+    What every scale statistic reads (scale scores, alpha, factor analysis). Key the items once
+    where the responses are prepared and pass the result along (``theme_scores(..., keyed=)``,
+    a selection of its rows per region or wave), rather than calling :func:`reverse_key` in
+    each step: a copy of the item columns each time.
+
+    Examples
+    --------
+    >>> from monitor.survey.instrument import instrument_from_keys
+    >>> instrument = instrument_from_keys({"A": ["-a1", "a2"]}, 1, 5)
+    >>> keyed_items(pd.DataFrame({"id": [7, 8], "a1": [1, 4], "a2": [2, 3]}), instrument)
+       a1  a2
+    0   5   2
+    1   2   3
+    """
+    instrument = instrument or load_instrument()
+    return reverse_key(frame[[c for c in instrument.item_ids if c in frame.columns]], instrument)
+
+
+def item_matrix(frame: pd.DataFrame, items: list[str]) -> np.ndarray:
+    """Items as a float array with NaN for missing, the form numerical code works on.
+
+    Filled column by column into one array: no float copy of the whole selection on the way.
+    """
+    out = np.empty((len(frame), len(items)), dtype="float64")
+    for j, item in enumerate(items):
+        out[:, j] = frame[item].to_numpy(dtype="float64", na_value=np.nan)
+    return out
+
+
 def _row_mean(values: np.ndarray) -> np.ndarray:
     """Mean of the finite values per row; NaN for a row without any."""
     finite = np.isfinite(values)
@@ -54,7 +85,8 @@ def _required_answers(n_items: int, min_share: float) -> int:
 
 
 def theme_scores(frame: pd.DataFrame, instrument: Instrument | None = None,
-                 min_share: float = DEFAULT_MIN_SHARE, keep: Sequence[str] | None = None) -> pd.DataFrame:
+                 min_share: float = DEFAULT_MIN_SHARE, keep: Sequence[str] | None = None,
+                 keyed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Score every scale of the modules present: themes, outcomes, factors and stages.
 
     A scale score is the mean of the answered items, after reverse-keying, when at least
@@ -69,6 +101,9 @@ def theme_scores(frame: pd.DataFrame, instrument: Instrument | None = None,
         Share of a scale's items that must be answered, in (0, 1]; default 2/3.
     keep : list of str, optional
         Columns carried over from ``frame``; default all background variables present.
+    keyed : DataFrame, optional
+        The items of ``frame`` already reverse-keyed (:func:`keyed_items`), when the caller
+        needs them as well; default: keyed here.
 
     Returns
     -------
@@ -78,8 +113,9 @@ def theme_scores(frame: pd.DataFrame, instrument: Instrument | None = None,
     if not 0 < min_share <= 1:
         raise ValueError(f"min_share must lie in (0, 1], not {min_share}")
     instrument = instrument or load_instrument()
-    # Only the item columns are keyed (a copy of the whole frame would double the memory of score).
-    keyed = reverse_key(frame[[c for c in instrument.item_ids if c in frame.columns]], instrument)
+    if keyed is None:
+        # Only the item columns are keyed (a copy of the whole frame would double the memory of score).
+        keyed = keyed_items(frame, instrument)
     if keep is None:
         keep = [c for c in instrument.background_ids if c in frame]
     out = frame[list(keep)].copy()

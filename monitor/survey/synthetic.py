@@ -12,7 +12,9 @@ The model, in the order responses are drawn:
    part, shifted by region, organisation type, function, organisation and a trend per wave.
    Perceived transformation results depend on the factors (direct paths ``c``) and on trust
    (path ``b``), so trust partly mediates the factors' effects (indirect effects ``a·b``).
-   Life-cycle stages depend on trust and on years of collaboration.
+   Life-cycle stages depend on trust and on years of collaboration. Every scale of the
+   instrument gets a latent variable: a scale outside this model (a new module, say) one
+   related to trust and shifted by region (:data:`DEFAULT_LATENT`).
 4. Items: ``y* = loading · latent + sqrt(1 - loading²) · ε``, cut by item thresholds into
    the 5 answer categories (skewed towards agreement, as real agreement data are);
    negatively worded items are mirrored.
@@ -32,7 +34,7 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +43,7 @@ import pandas as pd
 from ..core.files import FileExistsNoForce, atomic_writer
 from .instrument import Instrument, load_instrument
 
-__all__ = ["simulate", "Simulation", "write_simulation", "simulation_seed"]
+__all__ = ["simulate", "Simulation", "write_simulation", "simulation_seed", "Latent", "TRUST_LATENTS", "DEFAULT_LATENT"]
 
 # -- fixed parts of the population model ---------------------------------------------------
 FACTORS = ["contextuele_factoren", "betekenisgeving", "argumentatief_proces", "reflectief_proces",
@@ -122,12 +124,78 @@ _OPEN = {
 }
 
 
+@dataclass(frozen=True)
+class Latent:
+    """How one scale's latent variable is made: ``on_trust · g + on_familiarity · years + own · ε``,
+    plus the group shifts (region, organisation type, trend) when ``shifted``.
+
+    ``own`` is the weight of the scale's own standard-normal part; with ``on_trust² + own² = 1``
+    the latent has unit variance apart from the shifts.
+    """
+
+    on_trust: float
+    own: float
+    on_familiarity: float = 0.0
+    shifted: bool = False
+
+
+#: The scales of the population model that depend on general trust (and years of collaboration),
+#: in the order their own parts are drawn. The collaboration factors and the transformation results
+#: are the structural model itself (:func:`_collaboration_factors`, :func:`_trust_and_results`).
+TRUST_LATENTS = {
+    **{theme: Latent(on_trust=lam, own=float(np.sqrt(1 - lam ** 2)), shifted=True)
+       for theme, lam in THEME_ON_TRUST.items()},
+    "algemeen_vertrouwen": Latent(on_trust=0.9, own=float(np.sqrt(1 - 0.81))),
+    "bekendheid": Latent(on_trust=0.35, on_familiarity=0.45, own=0.75),
+    "afspraken": Latent(on_trust=0.55, own=0.80),
+    "openheid": Latent(on_trust=0.75, own=0.65),
+}
+RESULTS_SCALE = "transformatieresultaten"
+_MODEL_SCALES = {*FACTORS, RESULTS_SCALE, *TRUST_LATENTS}
+#: A scale the population model does not know (a new module or scale in the instrument): related
+#: to general trust as moderately as the life-cycle stages, and shifted by region like the themes.
+DEFAULT_LATENT = Latent(on_trust=0.6, own=0.8, shifted=True)
+
+
 @dataclass
 class Simulation:
     """Simulated responses and the population model they were drawn from."""
 
     responses: pd.DataFrame
     truth: dict
+
+
+@dataclass
+class _Respondents:
+    """Who answers: per respondent the indices of region and wave, organisation type, organisation,
+    function and years of collaboration."""
+
+    region: np.ndarray
+    wave: np.ndarray
+    org_type: np.ndarray
+    organisation: np.ndarray
+    function: np.ndarray
+    years: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.region)
+
+
+@dataclass
+class _GroupEffects:
+    """Mean shifts of the latent variables: per region (drawn), per organisation (drawn), and
+    the fixed effects of organisation type and wave (:data:`TYPE_EFFECTS`, :data:`TRENDS`)."""
+
+    region: dict[str, np.ndarray]
+    organisation: np.ndarray
+
+    def shift(self, name: str, people: _Respondents) -> np.ndarray:
+        """The shift of latent ``name`` for every respondent (region, trend, organisation type)."""
+        s = self.region[name][people.region] + TRENDS.get(name, 0.0) * people.wave
+        for t, effects in TYPE_EFFECTS.items():
+            s = s + np.where(people.org_type == t, effects.get(name, 0.0), 0.0)
+        return s
 
 
 def _town_names(rng: np.random.Generator, count: int) -> list[str]:
@@ -210,6 +278,10 @@ def simulate(regions: int = 6, respondents: int = 1200, waves: int = 3, seed: in
              straightliner_rate: float = 0.015) -> Simulation:
     """Draw monitor responses from a known population model (see the module docstring).
 
+    Every scale of the instrument gets a latent variable: the scales of the population model
+    their own (:data:`TRUST_LATENTS`, the collaboration factors, the transformation results),
+    any other scale :data:`DEFAULT_LATENT`.
+
     Parameters
     ----------
     regions : int
@@ -243,12 +315,33 @@ def simulate(regions: int = 6, respondents: int = 1200, waves: int = 3, seed: in
     if regions < 1 or respondents < 1 or waves < 1:
         raise ValueError("regions, respondents and waves must be at least 1")
     instrument = instrument or load_instrument()
+    # One generator for everything, drawn from in a fixed order: the same arguments give the same data.
     rng = np.random.default_rng(seed)
     if municipalities is None:
         municipalities = max(3 * regions, round(NATIONAL_MUNICIPALITIES * regions / NATIONAL_REGIONS))
     geography = _geography(rng, regions, municipalities)
+    people = _respondents(rng, geography, respondents, waves)
+    other = [s.id for s in instrument.scales if s.id not in _MODEL_SCALES]
+    recipes = {**TRUST_LATENTS, **dict.fromkeys(other, DEFAULT_LATENT)}
+    effects = _group_effects(rng, geography, people, FACTORS + [name for name, r in recipes.items() if r.shifted])
+    factors, phi = _collaboration_factors(rng, people, effects)
+    trust, results = _trust_and_results(rng, factors, phi, people, effects)
+    latent = {**dict(zip(FACTORS, factors.T, strict=True)), RESULTS_SCALE: results,
+              **_trust_latents(rng, trust, people, effects, recipes)}
+    columns, item_truth = _items(rng, instrument, latent, people.n)
+    straight = _careless_answers(rng, instrument, columns, people.n, missing_rate, straightliner_rate)
+    frame = _response_frame(rng, geography, people, columns, first_wave, waves)
+    settings = {"regions": regions, "respondents_per_wave": respondents, "waves": waves, "seed": seed,
+                "first_wave": first_wave, "municipalities": municipalities, "missing_rate": missing_rate,
+                "straightliner_rate": straightliner_rate}
+    truth = _truth(settings, phi, effects, geography, item_truth, straight, other)
+    return Simulation(responses=frame, truth=truth)
 
-    # Respondents per wave and region, in proportion to the region's organisations.
+
+def _respondents(rng: np.random.Generator, geography: list[dict], respondents: int, waves: int) -> _Respondents:
+    """Respondents per wave and region (in proportion to the region's organisations), their
+    organisation type, function, organisation and years of collaboration."""
+    regions = len(geography)
     weights = np.array([len(g["gemeente"]) + len(g["zorgaanbieder"]) for g in geography], dtype=float)
     weights *= rng.uniform(0.7, 1.3, regions)
     region_idx = np.concatenate([np.repeat(np.arange(regions), rng.multinomial(respondents, weights / weights.sum()))
@@ -270,48 +363,67 @@ def simulate(regions: int = 6, respondents: int = 1200, waves: int = 3, seed: in
             organisation[sub] = np.array(orgs, dtype=object)[rng.choice(len(orgs), size=len(sub),
                                                                         p=rng.dirichlet(np.full(len(orgs), 3.0)))]
     years = np.round(np.clip(rng.gamma(2.0, 3.0, n), 0, 40) * 2) / 2
+    return _Respondents(region=region_idx, wave=wave_idx, org_type=org_type, organisation=organisation,
+                        function=function, years=years)
 
-    # Group effects on the latent variables.
-    latent_names = FACTORS + list(THEME_ON_TRUST)
-    region_effect = {name: rng.normal(0, 0.20, regions) for name in latent_names}
-    org_names = sorted({o for g in geography for t in types for o in g[t]})
+
+def _group_effects(rng: np.random.Generator, geography: list[dict], people: _Respondents,
+                   shifted: list[str]) -> _GroupEffects:
+    """A random effect per region on each latent in ``shifted``, and one per organisation on trust."""
+    region_effect = {name: rng.normal(0, 0.20, len(geography)) for name in shifted}
+    org_names = sorted({o for g in geography for t in TYPE_SHARES for o in g[t]})
     org_effect = dict(zip(org_names, rng.normal(0, 0.15, len(org_names)), strict=False))
-    org_shift = np.array([org_effect[o] for o in organisation])
+    return _GroupEffects(region=region_effect, organisation=np.array([org_effect[o] for o in people.organisation]))
 
-    def shift(name: str) -> np.ndarray:
-        s = region_effect[name][region_idx] + TRENDS.get(name, 0.0) * wave_idx
-        for t, effects in TYPE_EFFECTS.items():
-            s = s + np.where(org_type == t, effects.get(name, 0.0), 0.0)
-        return s
 
-    # Collaboration factors: correlated, the argumentative process against the others.
+def _collaboration_factors(rng: np.random.Generator, people: _Respondents,
+                           effects: _GroupEffects) -> tuple[np.ndarray, np.ndarray]:
+    """The seven collaboration factors, correlated (the argumentative process against the others)
+    and shifted by group; and their correlation matrix."""
     k = len(FACTORS)
     phi = np.full((k, k), 0.30)
     arg = FACTORS.index("argumentatief_proces")
     phi[arg, :] = phi[:, arg] = -0.25
     np.fill_diagonal(phi, 1.0)
-    factors = rng.multivariate_normal(np.zeros(k), phi, size=n, method="cholesky")
+    factors = rng.multivariate_normal(np.zeros(k), phi, size=people.n, method="cholesky")
     for j, name in enumerate(FACTORS):
-        factors[:, j] += shift(name)
+        factors[:, j] += effects.shift(name, people)
+    return factors, phi
+
+
+def _trust_and_results(rng: np.random.Generator, factors: np.ndarray, phi: np.ndarray, people: _Respondents,
+                       effects: _GroupEffects) -> tuple[np.ndarray, np.ndarray]:
+    """General trust from the factors (paths a), organisation and function; transformation results
+    from the factors (paths c) and trust (path b)."""
+    n = people.n
     a = np.array([TRUST_PATHS[f] for f in FACTORS])
     c = np.array([RESULT_PATHS[f] for f in FACTORS])
     explained = float(a @ phi @ a)
     trust = factors @ a + rng.normal(0, np.sqrt(max(1 - explained, 0.05)), n)
-    trust += org_shift + np.vectorize(FUNCTION_EFFECTS.get)(function)
+    trust += effects.organisation + np.vectorize(FUNCTION_EFFECTS.get)(people.function)
     results_explained = float(np.r_[c, TRUST_TO_RESULTS] @ np.cov(np.c_[factors, trust].T) @ np.r_[c, TRUST_TO_RESULTS])
     results = factors @ c + TRUST_TO_RESULTS * trust + rng.normal(0, np.sqrt(max(1 - results_explained, 0.3)), n)
+    return trust, results
 
-    latent = {name: factors[:, j] for j, name in enumerate(FACTORS)}
-    for theme, lam in THEME_ON_TRUST.items():
-        latent[theme] = lam * trust + np.sqrt(1 - lam ** 2) * rng.normal(0, 1, n) + shift(theme)
-    latent["algemeen_vertrouwen"] = 0.9 * trust + np.sqrt(1 - 0.81) * rng.normal(0, 1, n)
-    latent["transformatieresultaten"] = results
-    familiarity = (years - years.mean()) / years.std()
-    latent["bekendheid"] = 0.35 * trust + 0.45 * familiarity + 0.75 * rng.normal(0, 1, n)
-    latent["afspraken"] = 0.55 * trust + 0.80 * rng.normal(0, 1, n)
-    latent["openheid"] = 0.75 * trust + 0.65 * rng.normal(0, 1, n)
 
-    # Items.
+def _trust_latents(rng: np.random.Generator, trust: np.ndarray, people: _Respondents, effects: _GroupEffects,
+                   recipes: dict[str, Latent]) -> dict[str, np.ndarray]:
+    """The latent variables made from trust (:class:`Latent`), their own parts drawn in the order given."""
+    familiarity = (people.years - people.years.mean()) / people.years.std()
+    out = {}
+    for name, recipe in recipes.items():
+        value = recipe.on_trust * trust
+        if recipe.on_familiarity:
+            value = value + recipe.on_familiarity * familiarity
+        value = value + recipe.own * rng.normal(0, 1, people.n)
+        out[name] = value + effects.shift(name, people) if recipe.shifted else value
+    return out
+
+
+def _items(rng: np.random.Generator, instrument: Instrument, latent: dict[str, np.ndarray],
+           n: int) -> tuple[dict[str, np.ndarray], dict]:
+    """Each item: ``y* = loading · latent + sqrt(1 - loading²) · ε`` cut by its thresholds into
+    the answer categories, mirrored for a negatively worded item; and the items' true parameters."""
     item_truth = {}
     columns: dict[str, np.ndarray] = {}
     for scale in instrument.scales:
@@ -327,8 +439,13 @@ def simulate(regions: int = 6, respondents: int = 1200, waves: int = 3, seed: in
             item_truth[item.id] = {"scale": scale.id, "loading": loading,
                                    "thresholds": [round(float(t), 4) for t in thresholds],
                                    "reverse": item.reverse}
+    return columns, item_truth
 
-    # Straight-liners answer every item alike, ignoring the wording.
+
+def _careless_answers(rng: np.random.Generator, instrument: Instrument, columns: dict[str, np.ndarray], n: int,
+                      missing_rate: float, straightliner_rate: float) -> np.ndarray:
+    """Straight-liners (every item alike, whatever the wording) and item non-response ("weet niet"
+    as the missing code, or blank), written into ``columns``; returns who straight-lines."""
     straight = rng.random(n) < straightliner_rate
     same = rng.choice([3, 4, 5], size=n, p=[0.3, 0.5, 0.2])
     item_rates = rng.uniform(0.3, 1.7, len(columns)) * missing_rate
@@ -337,42 +454,52 @@ def simulate(regions: int = 6, respondents: int = 1200, waves: int = 3, seed: in
         draw = rng.random(n)
         values[draw < rate * 2 / 3] = instrument.scale.missing_codes[0] if instrument.scale.missing_codes else np.nan
         values[(draw >= rate * 2 / 3) & (draw < rate)] = np.nan
+    return straight
 
+
+def _response_frame(rng: np.random.Generator, geography: list[dict], people: _Respondents,
+                    columns: dict[str, np.ndarray], first_wave: int, waves: int) -> pd.DataFrame:
+    """The wide layout: respondent ids and background, the items as codes, the open answers."""
     waves_list = [first_wave + w for w in range(waves)]
     frame = pd.DataFrame({
-        "respondent_id": _respondent_ids(rng, n),
-        "wave": np.array(waves_list)[wave_idx],
-        "region": np.array([g["region"] for g in geography])[region_idx],
-        "organisation": organisation,
-        "organisation_type": org_type,
-        "function": function,
-        "years_collaboration": years,
+        "respondent_id": _respondent_ids(rng, people.n),
+        "wave": np.array(waves_list)[people.wave],
+        "region": np.array([g["region"] for g in geography])[people.region],
+        "organisation": people.organisation,
+        "organisation_type": people.org_type,
+        "function": people.function,
+        "years_collaboration": people.years,
     })
     items = pd.DataFrame({k: pd.array(v, dtype="float64").astype("Int8") for k, v in
                           ((k, np.where(np.isnan(v), np.nan, v)) for k, v in columns.items())})
     frame = pd.concat([frame, items], axis=1)
     for question, share in (("open_goed", 0.35), ("open_anders", 0.30)):
-        frame[question] = _open_answers(rng, question, n, share)
+        frame[question] = _open_answers(rng, question, people.n, share)
+    return frame
 
-    truth = {
-        "settings": {"regions": regions, "respondents_per_wave": respondents, "waves": waves, "seed": seed,
-                     "first_wave": first_wave, "municipalities": municipalities, "missing_rate": missing_rate,
-                     "straightliner_rate": straightliner_rate},
-        "structure": {
-            "factor_correlation": {"matrix": np.round(phi, 3).tolist(), "order": FACTORS},
-            "trust_paths": TRUST_PATHS, "result_paths": RESULT_PATHS, "trust_to_results": TRUST_TO_RESULTS,
-            "indirect_effects": {f: round(TRUST_PATHS[f] * TRUST_TO_RESULTS, 4) for f in FACTORS},
-            "theme_on_trust": THEME_ON_TRUST,
-        },
+
+def _truth(settings: dict, phi: np.ndarray, effects: _GroupEffects, geography: list[dict], item_truth: dict,
+           straight: np.ndarray, other: list[str]) -> dict:
+    """The model's parameters, JSON-serialisable, for tests that check analyses recover them."""
+    structure = {
+        "factor_correlation": {"matrix": np.round(phi, 3).tolist(), "order": FACTORS},
+        "trust_paths": TRUST_PATHS, "result_paths": RESULT_PATHS, "trust_to_results": TRUST_TO_RESULTS,
+        "indirect_effects": {f: round(TRUST_PATHS[f] * TRUST_TO_RESULTS, 4) for f in FACTORS},
+        "theme_on_trust": THEME_ON_TRUST,
+    }
+    if other:  # scales outside the population model (the key is absent otherwise, as before)
+        structure["other_scales"] = {name: asdict(DEFAULT_LATENT) for name in other}
+    return {
+        "settings": settings,
+        "structure": structure,
         "effects": {"organisation_type": TYPE_EFFECTS, "function_on_trust": FUNCTION_EFFECTS,
                     "trend_per_wave": TRENDS,
                     "region": {name: dict(zip([g["region"] for g in geography], np.round(v, 4).tolist(), strict=False))
-                               for name, v in region_effect.items()}},
+                               for name, v in effects.region.items()}},
         "items": item_truth,
         "straightliners": int(straight.sum()),
         "geography": geography,
     }
-    return Simulation(responses=frame, truth=truth)
 
 
 def simulation_seed(path: Path) -> int | None:

@@ -1,4 +1,4 @@
-"""Write the demo data's scale scores for the R reference script (tests/r/generate_reference.R).
+"""Write the demo data's scale scores for the R reference script (tests/r/thesis_reference.R).
 
     .venv/bin/python tests/r/export_scores.py
 """

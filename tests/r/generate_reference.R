@@ -124,25 +124,4 @@ inv_demo <- rbind(
                                 group.equal = c("loadings", "intercepts")))))
 write.csv(inv_demo, file.path(out, "lavaan_demo_invariance.csv"))
 
-# -- thesis-style models on the demo's scale scores ----------------------------------------------
-# tests/data/demo_scores.csv holds monitor.theme_scores() of the demo data (written by
-# tests/r/export_scores.py), so that R and Python model exactly the same numbers.
-sc <- read.csv("tests/data/demo_scores.csv")
-factors <- c("contextuele_factoren", "betekenisgeving", "argumentatief_proces", "reflectief_proces",
-             "balans_relatie", "partnerschap", "constructief_conflict")
-vars <- c("transformatieresultaten", "trust_index", factors)
-complete <- sc[complete.cases(sc[, c(vars, "region")]), ]
-z <- as.data.frame(scale(complete[, vars]))
-z$region <- complete$region
-fit <- lm(as.formula(paste("transformatieresultaten ~", paste(factors, collapse = " + "))), data = z)
-vc <- sandwich::vcovCL(fit, cluster = ~region, type = "HC1")
-write.csv(data.frame(term = names(coef(fit)), beta = coef(fit), se_cluster = sqrt(diag(vc))),
-          file.path(out, "thesis_regression.csv"), row.names = FALSE)
-a_paths <- paste0("a", seq_along(factors), "*", factors, collapse = " + ")
-path_model <- paste0("trust_index ~ ", a_paths, "\n",
-                     "transformatieresultaten ~ ", paste(factors, collapse = " + "), " + b*trust_index\n",
-                     paste0("ind", seq_along(factors), " := a", seq_along(factors), "*b", collapse = "\n"))
-pm <- sem(path_model, data = z)
-pe <- parameterEstimates(pm)
-write.csv(pe[pe$op %in% c("~", ":="), c("lhs", "op", "rhs", "label", "est", "se")],
-          file.path(out, "thesis_path_model.csv"), row.names = FALSE)
+# The thesis-style models (lm, sandwich, lavaan::sem on the demo's scale scores): tests/r/thesis_reference.R.

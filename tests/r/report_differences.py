@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from monitor.core.config import PROJECT_ROOT
-from monitor.stats.factor import _fa_eigenvalues, align_factors
 from monitor.psychometrics import (
     bartlett_sphericity,
     correlation_matrix,
@@ -25,6 +24,8 @@ from monitor.psychometrics import (
     polychoric_matrix,
     velicer_map,
 )
+from monitor.stats.factor import align_factors
+from monitor.stats.factor_retention import fa_eigenvalues
 
 DATA, EXPECTED = PROJECT_ROOT / "tests" / "data", PROJECT_ROOT / "tests" / "expected"
 THEMES = {"normen_waarden": "nw", "professionaliteit": "pr", "communicatie": "co",
@@ -75,7 +76,7 @@ def main():
     b = pd.read_csv(EXPECTED / "bartlett_demo.csv").iloc[0]
     row("Bartlett chi-square (relative)", abs(bartlett_sphericity(r, len(keyed))["chi2"] / b["chisq"] - 1), 0.001)
     po = pd.read_csv(EXPECTED / "parallel_demo_observed.csv")
-    row("fa.parallel observed factor eigenvalues", np.abs(_fa_eigenvalues(r.to_numpy()) - po["fa_values"]).max(), "-")
+    row("fa.parallel observed factor eigenvalues", np.abs(fa_eigenvalues(r.to_numpy()) - po["fa_values"]).max(), "-")
     mp = pd.read_csv(EXPECTED / "map_demo.csv").set_index("components")["map"]
     row("Velicer MAP", np.abs(velicer_map(r)[0][mp.index] - mp).max(), "-")
     rb = correlation_matrix(bfi)

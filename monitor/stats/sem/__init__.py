@@ -1,1 +1,5 @@
-"""Structural equation models from lavaan syntax: parser, ordinal statistics, the RAM engine, fit, CFA."""
+"""Structural equation models from lavaan syntax, bottom to top: the parser (``syntax``), the
+parameter table (``partable``), ordinal statistics (``ordinal``), the RAM engine (``ram``), fit
+indices (``fit``) and measures (``fit_measures``), estimates (``estimates``), the entry point
+(``cfa``), resampling (``bootstrap``), score tests (``modindices``) and the instrument's CFA
+(``measurement``)."""

@@ -8,99 +8,40 @@ simple-structure models of the instrument (factor -> items):
   ``srmr_bentler``), verdicts against :data:`FIT_CUTOFFS`, the standardized solution and the
   largest modification indices for cross-loadings and residual covariances (score tests),
 - :func:`measurement_invariance`: configural, metric and scalar invariance across groups, as
-  lavaan's ``group.equal = c("loadings", "intercepts")``,
-- the fit-index formulas of lavaan's ``fitMeasures`` (:func:`cfi_index`, :func:`tli_index`,
-  :func:`rmsea_index`, :func:`rmsea_interval`), which :mod:`monitor.stats.sem.cfa` uses too.
+  lavaan's ``group.equal = c("loadings", "intercepts")``.
+
+The fit-index formulas themselves are in :mod:`monitor.stats.sem.fit`.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import stats
 
-__all__ = ["invariance_holds", "model_description", "fit_cfa", "CFAResult", "fit_indices", "rmsea_interval",
-           "modification_indices", "measurement_invariance", "FIT_CUTOFFS", "cfi_index", "tli_index", "rmsea_index"]
+from ..warnings import CFAWarning
+from .cfa import cfa
+from .modindices import modification_indices as score_tests
+
+__all__ = ["invariance_holds", "model_description", "fit_cfa", "CFAResult", "modification_indices",
+           "measurement_invariance", "invariance_groups", "FIT_CUTOFFS"]
 
 #: Conventional cut-offs (Hu & Bentler 1999), shown with a verdict per index.
 FIT_CUTOFFS = {"cfi": (">=", 0.95), "tli": (">=", 0.95), "rmsea": ("<=", 0.06), "srmr": ("<=", 0.08)}
 
 
 def model_description(model: dict[str, list[str]]) -> str:
-    """The model in lavaan/semopy syntax (``factor =~ item1 + item2 ...``)."""
+    """The model in lavaan syntax (``factor =~ item1 + item2 ...``)."""
     return "\n".join(f"{factor} =~ {' + '.join(items)}" for factor, items in model.items())
-
-
-def rmsea_interval(chi2: float, df: int, n: int, level: float = 0.90, groups: int = 1) -> tuple[float, float]:
-    """Confidence interval of the RMSEA from the noncentral chi-square (as lavaan, with N).
-
-    The bounds solve ``P(χ²_df(λ) <= T) = 0.95`` and ``0.05`` for the noncentrality λ;
-    ``RMSEA = sqrt(G · λ / (N · df))``.
-
-    Examples
-    --------
-    >>> [round(x, 3) for x in rmsea_interval(85.3055, 24, 301)]  # lavaan: 0.071, 0.114
-    [0.071, 0.114]
-    """
-    tail = (1 - level) / 2
-
-    def solve(prob):
-        f = lambda lam: stats.ncx2.cdf(chi2, df, lam) - prob  # noqa: E731
-        if f(1e-12) < 0:
-            return 0.0
-        hi = max(chi2, 1.0)
-        while f(hi) > 0:
-            hi *= 2
-        return optimize.brentq(f, 1e-12, hi, xtol=1e-12)
-
-    lower, upper = solve(1 - tail), solve(tail)
-    return float(np.sqrt(groups * lower / (n * df))), float(np.sqrt(groups * upper / (n * df)))
-
-
-def cfi_index(chi2: float, df: float, chi2_null: float, df_null: float, c: float = 1.0, c_null: float = 1.0) -> float:
-    """CFI as lavaan's ``lav_fit_cfi``; with scaling constants ``c`` (model) and ``c_null``
-    (baseline) it is the robust CFI (Brosseau-Liard & Savalei 2014): ``T - c·df`` for ``T - df``."""
-    if not np.all(np.isfinite([chi2, df, chi2_null, df_null, c, c_null])):
-        return np.nan
-    t1 = max(chi2 - c * df, 0.0)
-    t2 = max(chi2 - c * df, chi2_null - c_null * df_null, 0.0)
-    return 1.0 if np.isclose(t1, 0) and np.isclose(t2, 0) else float(1 - t1 / t2)
-
-
-def tli_index(chi2: float, df: float, chi2_null: float, df_null: float, c: float = 1.0, c_null: float = 1.0) -> float:
-    """TLI as lavaan's ``lav_fit_tli`` (robust with ``c`` and ``c_null``, as :func:`cfi_index`)."""
-    if not np.all(np.isfinite([chi2, df, chi2_null, df_null, c, c_null])):
-        return np.nan
-    t1 = (chi2 - c * df) * df_null
-    t2 = (chi2_null - c_null * df_null) * df
-    return float(1 - t1 / t2) if df > 0 and abs(t2) > 0 else 1.0
-
-
-def rmsea_index(chi2: float, df: float, n: int, groups: int = 1, c: float = 1.0) -> float:
-    """RMSEA as lavaan's ``lav_fit_rmsea``: ``sqrt(G) · sqrt(max(T/(N·df) - c/N, 0))``; with
-    ``c`` the scaling constant it is the robust RMSEA (Brosseau-Liard, Savalei & Li 2012)."""
-    if not np.all(np.isfinite([chi2, df, c])):
-        return np.nan
-    return float(np.sqrt(max(chi2 / n / df - c / n, 0.0)) * np.sqrt(groups)) if df > 0 else 0.0
-
-
-def fit_indices(chi2: float, df: int, baseline_chi2: float, baseline_df: int, n: int, groups: int = 1) -> dict:
-    """Chi-square test, CFI, TLI and RMSEA with its 90% CI (formulas as lavaan's)."""
-    low, high = rmsea_interval(chi2, df, n, groups=groups) if df > 0 else (0.0, 0.0)
-    return {"chi2": chi2, "df": df, "p_value": float(stats.chi2.sf(chi2, df)) if df > 0 else np.nan,
-            "cfi": cfi_index(chi2, df, baseline_chi2, baseline_df),
-            "tli": tli_index(chi2, df, baseline_chi2, baseline_df),
-            "rmsea": rmsea_index(chi2, df, n, groups), "rmsea_low": low, "rmsea_high": high}
 
 
 def modification_indices(result, top: int = 10) -> pd.DataFrame:
     """The largest modification indices of a :func:`monitor.stats.sem.cfa.cfa` fit, for fixed cross-loadings
     and residual covariances, as a table of ``parameter`` (lavaan syntax), ``kind``, ``mi``, ``epc``
     (score tests with the expected information, as lavaan's ``modindices``)."""
-    from .cfa import modification_indices as score_tests
-
     table = score_tests(result)
     kinds = {"=~": "cross-loading", "~~": "residual covariance"}
     out = pd.DataFrame({"parameter": table["lhs"] + " " + table["op"] + " " + table["rhs"],
@@ -114,10 +55,6 @@ _STATED_ELSEWHERE = ("rows dropped", "per parameter", "Heywood", "negative varia
 
 
 def _fit(frame: pd.DataFrame, syntax: str, **options):
-    import warnings
-
-    from .cfa import CFAWarning, cfa
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CFAWarning)
         result = cfa(frame, syntax, **options)
@@ -131,16 +68,6 @@ def _short_fit(fit: dict) -> dict:
     return {"chi2": fit["chisq"], "df": fit["df"], "p_value": fit["pvalue"], "cfi": fit["cfi"], "tli": fit["tli"],
             "rmsea": fit["rmsea"], "rmsea_low": fit["rmsea.ci.lower"], "rmsea_high": fit["rmsea.ci.upper"],
             "srmr": fit["srmr"]}
-
-
-def _semopy_layout(estimates: pd.DataFrame) -> pd.DataFrame:
-    """lavaan-style estimates in the layout of semopy's ``inspect(std_est=True)``."""
-    loading = estimates["op"] == "=~"
-    return pd.DataFrame({"lval": np.where(loading, estimates["rhs"], estimates["lhs"]),
-                         "op": np.where(loading, "~", estimates["op"]),
-                         "rval": np.where(loading, estimates["lhs"], estimates["rhs"]),
-                         "Estimate": estimates["est"], "Std. Err": estimates["se"], "z-value": estimates["z"],
-                         "p-value": estimates["pvalue"], "Est. Std": estimates["std.all"]})
 
 
 @dataclass
@@ -176,7 +103,8 @@ def fit_cfa(frame: pd.DataFrame, model: dict[str, list[str]], top_hints: int = 1
         ``fit`` (chi2, df, p_value, cfi, tli, rmsea, rmsea_low, rmsea_high, srmr, n),
         ``verdicts`` against :data:`FIT_CUTOFFS`, standardized ``loadings`` (items × factors),
         ``factor_correlation``, ``modification_indices`` (largest first) and the ``estimates``
-        in semopy's layout (``lval``, ``op``, ``rval``, ``Estimate``, ..., ``Est. Std``).
+        as lavaan's ``parameterEstimates(fit, standardized = TRUE)`` (``lhs``, ``op``, ``rhs``,
+        ``label``, ``est``, ``se``, ``z``, ``pvalue``, ``std.all``).
 
     Examples
     --------
@@ -189,14 +117,14 @@ def fit_cfa(frame: pd.DataFrame, model: dict[str, list[str]], top_hints: int = 1
     est = result.estimates
     loads = est[est["op"] == "=~"]
     loadings = loads.pivot(index="rhs", columns="lhs", values="std.all").reindex(index=items, columns=list(model))
-    loadings.index.name, loadings.columns.name = "lval", "rval"
+    loadings.index.name, loadings.columns.name = "item", "factor"
     corr = pd.DataFrame(np.eye(len(model)), index=list(model), columns=list(model))
     for _, row in est[(est["op"] == "~~") & est["lhs"].isin(model) & est["rhs"].isin(model)].iterrows():
         if row["lhs"] != row["rhs"]:
             corr.loc[row["lhs"], row["rhs"]] = corr.loc[row["rhs"], row["lhs"]] = row["std.all"]
     return CFAResult(fit=fit, verdicts=_verdicts(fit), loadings=loadings, factor_correlation=corr,
                      modification_indices=modification_indices(result, top=top_hints),
-                     estimates=_semopy_layout(est))
+                     estimates=est)
 
 
 def invariance_holds(table: pd.DataFrame, step: str, max_cfi_drop: float = 0.010,
@@ -235,10 +163,7 @@ def measurement_invariance(frame: pd.DataFrame, model: dict[str, list[str]], gro
     """
     items = [i for its in model.values() for i in its]
     data = frame[items + [group]].dropna()
-    levels = groups or sorted(data[group].dropna().unique(), key=str)
-    kept = [level for level in levels if int((data[group] == level).sum()) >= 2 * len(items)]
-    if len(kept) < 2:
-        raise ValueError(f"measurement invariance needs two groups of '{group}' with enough respondents")
+    kept = invariance_groups(frame, model, group, groups)
     # monitor.stats.sem.cfa takes the groups in order of appearance: order the rows as the groups asked for
     data = pd.concat([data[data[group] == level] for level in kept])
     syntax = model_description(model)
@@ -252,6 +177,22 @@ def measurement_invariance(frame: pd.DataFrame, model: dict[str, list[str]], gro
             row["delta_p"] = float(stats.chi2.sf(row["delta_chi2"], row["delta_df"]))
         rows.append(row)
         previous = row
-    table = pd.DataFrame(rows).set_index("model")
-    table.attrs.update(groups=[str(level) for level in kept], n=[int((data[group] == level).sum()) for level in kept])
-    return table
+    return pd.DataFrame(rows).set_index("model")
+
+
+def invariance_groups(frame: pd.DataFrame, model: dict[str, list[str]], group: str, groups: list | None = None) -> list:
+    """The levels of ``group`` that :func:`measurement_invariance` compares: those of ``groups``
+    (default: every level, sorted) with at least ``2 · items`` complete rows, in that order.
+
+    Raises
+    ------
+    ValueError
+        If fewer than two groups are left.
+    """
+    items = [i for its in model.values() for i in its]
+    data = frame[items + [group]].dropna()
+    levels = groups or sorted(data[group].dropna().unique(), key=str)
+    kept = [level for level in levels if int((data[group] == level).sum()) >= 2 * len(items)]
+    if len(kept) < 2:
+        raise ValueError(f"measurement invariance needs two groups of '{group}' with enough respondents")
+    return kept

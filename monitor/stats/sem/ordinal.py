@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from ..polychoric import _FAR, _cell_probabilities, _fit_rho
+from ..polychoric import THRESHOLD_BOUND, cell_probabilities, maximum_likelihood_rho
 
 __all__ = ["OrdinalStatistics", "ordinal_statistics", "ordinal_codes", "lower_pairs"]
 
@@ -79,8 +79,8 @@ def ordinal_statistics(codes: np.ndarray) -> OrdinalStatistics:
     counts = np.stack([np.bincount(codes[:, j], minlength=kmax) for j in range(p)]).astype(float)
     with np.errstate(divide="ignore"):
         cum = np.cumsum(counts, axis=1)[:, :-1] / n
-    tau = np.where(np.arange(kmax - 1)[None, :] < (k_items - 1)[:, None], ndtri(np.clip(cum, 0, 1)), _FAR)
-    tau = np.clip(tau, -_FAR, _FAR)
+    tau = np.where(np.arange(kmax - 1)[None, :] < (k_items - 1)[:, None], ndtri(np.clip(cum, 0, 1)), THRESHOLD_BOUND)
+    tau = np.clip(tau, -THRESHOLD_BOUND, THRESHOLD_BOUND)
     thresholds = [tau[j, :k_items[j] - 1].copy() for j in range(p)]
 
     # -- step 2: polychoric correlations, all pairs at once --------------------------------------
@@ -91,12 +91,12 @@ def ordinal_statistics(codes: np.ndarray) -> OrdinalStatistics:
     tables = full[rows, cols]  # (m, K, K): row category of item i, column of item j
     z = (codes - codes.mean(axis=0)) / codes.std(axis=0)
     start = (z.T @ z / n)[rows, cols]
-    rho_pairs = _fit_rho(tables, tau[rows], tau[cols], start, tol=1e-10)
+    rho_pairs = maximum_likelihood_rho(tables, tau[rows], tau[cols], start, tol=1e-10)
     rho = np.eye(p)
     rho[rows, cols] = rho[cols, rows] = rho_pairs
 
     # -- step 3: scores and Γ ---------------------------------------------------------------------
-    cells, d_rho, _ = _cell_probabilities(tau[rows], tau[cols], rho_pairs)
+    cells, d_rho, _ = cell_probabilities(tau[rows], tau[cols], rho_pairs)
     safe = np.where(cells > 1e-300, cells, 1.0)
     score_cell = d_rho / safe  # ∂ log π_ab / ∂ρ per cell, (m, K, K)
 

@@ -24,12 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import optimize
 
-from .syntax import Parameter
 from .ordinal import lower_pairs
+from .syntax import Parameter
 
 __all__ = ["Group", "Model", "ml_terms", "wls_terms", "wls_statistic", "wls_residual", "fisher_scoring",
-           "numerical_hessian", "em_saturated", "response_patterns", "pattern_loglik"]
+           "numerical_hessian", "em_saturated", "response_patterns", "pattern_loglik", "start_values", "estimate"]
 
 
 # -- data per group --------------------------------------------------------------------------------
@@ -49,6 +50,10 @@ class Group:
 def response_patterns(values: np.ndarray) -> tuple[list, list]:
     """Missing-data patterns: (observed columns, n, mean, covariance) each, and each one's rows."""
     observed = ~np.isnan(values)
+    if observed.all():  # complete data: one pattern (np.unique would sort every row to find it)
+        mean = values.mean(axis=0)
+        centred = values - mean
+        return [(np.arange(values.shape[1]), len(values), mean, centred.T @ centred / len(values))], [values]
     keys, inverse = np.unique(observed, axis=0, return_inverse=True)
     out, raw = [], []
     for k, key in enumerate(keys):
@@ -343,6 +348,81 @@ def fisher_scoring(model: Model, theta: np.ndarray, terms, max_iter: int = 500, 
         if np.max(np.abs(grad)) < tol or (improvement < 1e-15 and np.max(np.abs(alpha * step)) < 1e-10):
             break
     return theta, value, bool(np.max(np.abs(grad)) < 1e-5)
+
+
+# -- start values and the search ------------------------------------------------------------------
+def start_values(model: Model) -> np.ndarray:
+    """Simple start values: loadings from the marker's covariances, half the item variances."""
+    var: dict[str, float] = {}
+    first = model.groups[0]
+    cov0 = first.ordinal.rho if model.categorical else first.cov
+    for name in model.ov:
+        k = model.pos[name]
+        var[name] = 1.0 if (model.categorical or cov0 is None) else float(max(cov0[k, k], 1e-3))
+    markers = {}
+    for row in model.rows:
+        if row.op == "=~" and row.lhs not in markers:
+            markers[row.lhs] = row.rhs
+    for _ in range(len(model.lv) + 1):
+        for f in model.lv:
+            marker = markers.get(f)
+            var[f] = 0.5 * var.get(marker, 1.0) if marker else 1.0
+    theta = np.zeros(model.n_free)
+    done = set()
+    for row in model.free_rows:
+        t = row.extra["index"]
+        if t in done:
+            continue
+        done.add(t)
+        if row.start is not None:
+            theta[t] = row.start
+        elif row.op == "=~":
+            marker = markers[row.lhs]
+            if row.rhs in model.ov and marker in model.ov and marker != row.rhs:
+                i, m = model.pos[row.rhs], model.pos[marker]
+                theta[t] = cov0[i, m] / max(var[row.lhs], 1e-3)
+            else:
+                theta[t] = 1.0 if marker != row.rhs else np.sqrt(0.5 * var[row.rhs])
+        elif row.op == "~~" and row.lhs == row.rhs:
+            theta[t] = 0.5 * var.get(row.lhs, 1.0)
+        elif row.op == "~1" and row.lhs in model.ov:
+            g = row.group - 1
+            mean = model.groups[g].mean
+            theta[t] = mean[model.pos[row.lhs]] if mean is not None else 0.0
+        elif row.op == "|":
+            g = row.group - 1
+            item = model.roles["ordered"].index(row.lhs)
+            theta[t] = model.groups[g].ordinal.thresholds[item][int(row.rhs[1:]) - 1]
+    return theta
+
+
+def estimate(model: Model, terms, start: np.ndarray | None = None) -> tuple[np.ndarray, float, bool]:
+    """Minimise ``terms``' discrepancy from ``start`` (default :func:`start_values`): Fisher
+    scoring, and when it fails a quasi-Newton search (L-BFGS) polished by Fisher scoring.
+    Returns the estimates, the minimum and whether the gradient vanished."""
+    theta = start_values(model) if start is None else np.array(start, dtype=float)
+    try:
+        theta, value, converged = fisher_scoring(model, theta, terms)
+    except np.linalg.LinAlgError:
+        converged, value = False, np.inf
+    if not converged:  # fall back on a quasi-Newton search from the same start
+
+        def fun(x):
+            try:
+                v, g, _i, _s = terms(model, x)
+            except np.linalg.LinAlgError:
+                v, g = np.inf, None
+            return (v, g) if np.isfinite(v) else (1e10, np.zeros_like(x))
+
+        start = theta if np.isfinite(value) else start_values(model)
+        res = optimize.minimize(fun, start, jac=True, method="L-BFGS-B",
+                                options={"maxiter": 20000, "ftol": 1e-15, "gtol": 1e-10})
+        theta, value = res.x, float(res.fun)
+        try:
+            theta, value, converged = fisher_scoring(model, theta, terms)
+        except np.linalg.LinAlgError:
+            converged = False
+    return theta, value, converged
 
 
 def numerical_hessian(model: Model, theta: np.ndarray) -> np.ndarray:

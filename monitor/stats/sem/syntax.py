@@ -7,6 +7,8 @@ Supported (as ``lavaan::lavaanify`` with the defaults of ``cfa()``/``sem()``):
   ``x ~ 1``: intercepts, ``x | t1``: thresholds (added automatically for ordered items),
 - modifiers ``0.5*x`` (fixed value), ``NA*x`` (free), ``a*x`` (label: the same label is the
   same parameter), ``start(0.5)*x`` (start value only), and ``c(...)*x`` with one entry per group,
+- defined parameters ``ind := a*b``: arithmetic (``+ - * / ^``, parentheses, numbers,
+  ``sqrt``, ``exp``, ``log``, ``abs``) of labels and earlier definitions (:func:`defined_parameters`),
 - second-order factors (``g =~ f1 + f2``), comments (``#``, ``!``) and ``;`` as line break.
 
 Defaults added as lavaan's ``auto.*`` options for ``cfa``/``sem``: residual variances of the
@@ -21,10 +23,13 @@ Statistical Software 48(2). The model syntax: https://lavaan.ugent.be/tutorial/s
 
 from __future__ import annotations
 
+import ast
+import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["ModelSyntaxError", "Parameter", "parse_model", "parameter_table"]
+__all__ = ["ModelSyntaxError", "Parameter", "Definition", "parse_model", "parameter_table", "defined_parameters"]
 
 _OPERATORS = ("=~", "~*~", "~~", "~", "|", "==", "<", ">", ":=")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -94,7 +99,8 @@ def _number(text: str, line: str) -> float:
 
 
 def parse_model(model: str) -> list[dict]:
-    """The model text as a list of user statements: ``{lhs, op, rhs, modifiers}``.
+    """The model text as a list of user statements: ``{lhs, op, rhs, modifiers}``; a definition
+    (``:=``) also carries its checked syntax ``tree`` and the names it ``uses``.
 
     Raises
     ------
@@ -108,12 +114,15 @@ def parse_model(model: str) -> list[dict]:
         line = re.split(r"[#!]", raw, maxsplit=1)[0].strip()
         if not line:
             continue
+        if ":=" in line:
+            statements.append(_definition_statement(line))
+            continue
         for op in _OPERATORS:
             if op in line:
                 break
         else:
             raise ModelSyntaxError(f"model syntax: no operator (=~, ~, ~~) in: {line}")
-        if op in ("==", "<", ">", ":="):
+        if op in ("==", "<", ">"):
             raise ModelSyntaxError(f"model syntax: the operator '{op}' is not supported: {line}")
         lhs, rhs = (part.strip() for part in line.split(op, 1))
         if not rhs or rhs.endswith("+") or rhs.startswith("+") or re.search(r"\+\s*\+", rhs):
@@ -134,13 +143,113 @@ def parse_model(model: str) -> list[dict]:
     if not statements:
         raise ModelSyntaxError("model syntax: the model is empty")
     merged: dict[tuple, dict] = {}
+    defined: set[str] = set()
     for statement in statements:  # `f =~ NA*x + a*x` is one parameter with both modifiers, as in lavaan
         key = (statement["lhs"], statement["op"], statement["rhs"])
+        if statement["op"] == ":=":
+            if statement["lhs"] in defined:
+                raise ModelSyntaxError(f"model syntax: '{statement['lhs']}' is defined twice")
+            defined.add(statement["lhs"])
         if key in merged:
             merged[key]["modifiers"].extend(statement["modifiers"])
         else:
             merged[key] = statement
     return list(merged.values())
+
+
+#: The functions a definition may call (lavaan allows any R function; these cover the usual ones).
+_FUNCTIONS = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "abs": abs}
+_OPERATIONS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+               ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A defined parameter (lavaan's ``:=``): ``name``, its ``expression`` as written (without
+    spaces, as lavaan's ``rhs``) and the labels or earlier definitions it ``uses``."""
+
+    name: str
+    expression: str
+    uses: tuple[str, ...]
+    tree: ast.Expression = field(repr=False, compare=False)
+
+    def value(self, values: Mapping[str, float]) -> float:
+        """The expression at ``values`` (label -> number), by walking its checked syntax tree."""
+        return float(_evaluate(self.tree.body, values))
+
+
+def _evaluate(node: ast.AST, values: Mapping[str, float]):
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        return values[node.id]
+    if isinstance(node, ast.UnaryOp):
+        operand = _evaluate(node.operand, values)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        return _OPERATIONS[type(node.op)](_evaluate(node.left, values), _evaluate(node.right, values))
+    return _FUNCTIONS[node.func.id](_evaluate(node.args[0], values))  # an ast.Call, checked in _expression
+
+
+def _expression(text: str, line: str) -> tuple[ast.Expression, tuple[str, ...]]:
+    """The syntax tree of a definition's right-hand side, refused unless it is arithmetic of
+    names and numbers (R's ``^`` is Python's ``**``); also the names it uses."""
+    try:
+        tree = ast.parse(text.replace("^", "**"), mode="eval")
+    except SyntaxError:
+        raise ModelSyntaxError(f"model syntax: cannot read the expression in: {line}") from None
+    names = []
+    for node in ast.walk(tree.body):
+        if isinstance(node, ast.Call):
+            if not (isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS and len(node.args) == 1
+                    and not node.keywords):
+                raise ModelSyntaxError(f"model syntax: only {', '.join(_FUNCTIONS)} of one argument may be called "
+                                       f"in: {line}")
+        elif isinstance(node, ast.Name):
+            if node.id not in _FUNCTIONS:
+                names.append(node.id)
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise ModelSyntaxError(f"model syntax: '{node.value}' is not a number in: {line}")
+        elif isinstance(node, ast.BinOp):
+            if type(node.op) not in _OPERATIONS:
+                raise ModelSyntaxError(f"model syntax: only + - * / ^ may combine terms in: {line}")
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, (ast.USub, ast.UAdd)):
+                raise ModelSyntaxError(f"model syntax: cannot read the expression in: {line}")
+        elif not isinstance(node, (ast.Load, ast.operator, ast.unaryop)):
+            raise ModelSyntaxError(f"model syntax: cannot read the expression in: {line}")
+    return tree, tuple(dict.fromkeys(names))
+
+
+def _definition_statement(line: str) -> dict:
+    lhs, rhs = (part.strip() for part in line.split(":=", 1))
+    if not _NAME.match(lhs):
+        raise ModelSyntaxError(f"model syntax: '{lhs}' is not a parameter name in: {line}")
+    if not rhs:
+        raise ModelSyntaxError(f"model syntax: a term is missing in: {line}")
+    tree, uses = _expression(rhs, line)
+    return {"lhs": lhs, "op": ":=", "rhs": re.sub(r"\s+", "", rhs), "modifiers": [], "tree": tree, "uses": uses}
+
+
+def defined_parameters(model: str, labels: set[str]) -> list[Definition]:
+    """The model's defined parameters (``name := expression``), in order.
+
+    Each may use the ``labels`` of the parameter table and definitions before it; a name that
+    is neither, or a definition named like a label, is a :class:`ModelSyntaxError`.
+    """
+    definitions: list[Definition] = []
+    for s in parse_model(model):
+        if s["op"] != ":=":
+            continue
+        known = set(labels) | {d.name for d in definitions}
+        if s["lhs"] in labels:
+            raise ModelSyntaxError(f"model syntax: the defined parameter '{s['lhs']}' is already a label")
+        unknown = [name for name in s["uses"] if name not in known]
+        if unknown:
+            raise ModelSyntaxError(f"model syntax: unknown label(s) {', '.join(unknown)} in: {s['lhs']} := {s['rhs']}")
+        definitions.append(Definition(s["lhs"], s["rhs"], s["uses"], s["tree"]))
+    return definitions
 
 
 def _split_star(term: str) -> list[str]:
@@ -195,7 +304,7 @@ def parameter_table(model: str, observed: list[str], ordered: list[str] = (), gr
         The rows, and the variable roles: ``latent`` (in order of definition), ``observed``
         (in order of appearance, as lavaan), ``ordered`` and ``exogenous_observed``.
     """
-    statements = parse_model(model)
+    statements = [s for s in parse_model(model) if s["op"] != ":="]
     latent = list(dict.fromkeys(s["lhs"] for s in statements if s["op"] == "=~"))
     names_in_model = []
     for s in statements:
