@@ -62,3 +62,35 @@ def test_the_test_run_writes_no_report_into_the_checkout():
 
     assert os.environ["MONITOR_REPORTS_DIR"] == str(REPORTS_DIR)
     assert REPORTS_DIR.is_relative_to(tempfile.gettempdir()) and not REPORTS_DIR.is_relative_to(PROJECT_ROOT)
+
+
+#: Modules monitor/ imports that come with a declared package as part of it (not a dependency we
+#: choose): the notebook stack with ipykernel, papermill and nbconvert; DEDUCE's own base library.
+COMES_WITH = {"IPython": "ipykernel", "jupyter_client": "ipykernel", "jupyter_core": "ipykernel",
+              "matplotlib_inline": "ipykernel", "nbclient": "papermill", "docdeid": "deduce", "regex": "deduce"}
+
+
+def test_every_library_the_package_imports_is_declared():
+    """A library monitor/ imports is named in pyproject.toml, not only reached through another's
+    requirements: statsmodels arrived with semopy until semopy left, and a fresh install broke."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    declared = {d.split(">")[0].split("=")[0].split("<")[0].strip().lower().replace("_", "-")
+                for d in project["dependencies"]}
+    imported = set()
+    for path in (PROJECT_ROOT / "monitor").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = sorted(m for m in imported if m not in sys.stdlib_module_names and m != "monitor")
+    distributions = packages_distributions()
+    undeclared = []
+    for module in third_party:
+        names = {d.lower().replace("_", "-") for d in distributions.get(module, [module])}
+        if not names & declared and COMES_WITH.get(module, "").replace("_", "-") not in declared:
+            undeclared.append(f"{module} ({', '.join(sorted(names))})")
+    assert not undeclared, f"imported by monitor/ but not declared in pyproject.toml: {undeclared}"
