@@ -14,10 +14,11 @@
 ``monitor audit DIR``
     Prove from the sidecars of a rendered wave that no hidden cell can be derived (exit 1 if one can).
 
-Every command takes ``--quiet`` (only errors on standard error: no progress, no final line) and
-``--verbose`` (also each step with its time); a progress bar is drawn only on a terminal. A command
-that writes ends with one line on standard error saying what it wrote where (``wrote … to …``);
-results meant for a pipe go to standard output.
+Every command takes ``--instrument FILE``, ``--quiet`` (only errors on standard error: no progress,
+no final line) and ``--verbose`` (also each step with its time), before or after the command's
+name; a progress bar is drawn only on a terminal. A command that writes ends with one line on
+standard error saying what it wrote where (``wrote … to …``); results meant for a pipe go to
+standard output.
 
 Exit codes: 0 success; 1 some report failed (``render``); 2 a problem with the user's
 arguments, data or environment (bad option value, file exists without ``--force``, missing or
@@ -40,6 +41,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.config import DEMO_SETTINGS, DEMO_TRUTH, REPORTS_DIR
+from .core.escaping import csv_safe
 from .core.files import FileExistsNoForce, atomic_writer, describe_os_error
 from .survey.instrument import InstrumentError, load_instrument
 from .survey.responses import read_responses, summarise_responses
@@ -196,6 +198,7 @@ def cmd_score(args) -> int:
     on_answer_scale = [s.id for s in instrument.scales] + [m.index["id"] for m in instrument.modules if m.index]
     table = score_table(aggregate(scores, by=by, min_group_size=args.min_group_size, favourable=on_answer_scale),
                         full_precision=args.full_precision)
+    table = csv_safe(table)  # a group named "=HYPERLINK(...)" is text in a spreadsheet, never a formula
     if out is not None:
         with _write_errors(out), atomic_writer(out, overwrite=args.force) as tmp:
             table.to_csv(tmp, index=False)
@@ -362,11 +365,11 @@ def cmd_audit(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="monitor", description="Samenwerkingsmonitor workbench.")
+    parser = argparse.ArgumentParser(prog="monitor", description="Samenwerkingsmonitor workbench.",
+                                     parents=[_common_options(top=True)])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--instrument", help="instrument file (default: data/instrument.yaml)")
     sub = parser.add_subparsers(dest="command", required=True)
-    common = [_common_options()]  # every command: --quiet / --verbose
+    common = [_common_options()]  # every command: --instrument, --quiet / --verbose, also after its name
 
     p = sub.add_parser("check", help="validate a survey export and summarise it", parents=common)
     p.add_argument("data", help="a .csv, .xlsx or .sav file")
@@ -435,14 +438,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _common_options() -> argparse.ArgumentParser:
-    """``--quiet``/``--verbose``, shared by every command (argparse's ``parents=``)."""
+def _common_options(top: bool = False) -> argparse.ArgumentParser:
+    """``--instrument`` and ``--quiet``/``--verbose``: given before the command (the ``top``
+    parser, which holds the defaults) or after it (every command, argparse's ``parents=``).
+
+    A command's copies default to ``SUPPRESS``: argparse copies a command's values over the
+    top parser's, so a default there would undo ``monitor -q check …``.
+    """
+    def default(value):
+        return value if top else argparse.SUPPRESS
+
     common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--instrument", default=default(None), help="instrument file (default: data/instrument.yaml)")
     loudness = common.add_mutually_exclusive_group()
-    loudness.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=QUIET, default=NORMAL,
+    loudness.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=QUIET, default=default(NORMAL),
                           help="only errors on standard error: no progress bar, no final line")
     loudness.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=VERBOSE,
-                          help="also each step, with its time")
+                          default=default(NORMAL), help="also each step, with its time")
     return common
 
 

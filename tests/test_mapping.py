@@ -159,6 +159,21 @@ def test_constant_wave_values_and_wordings(tmp_path, demo):
     pd.testing.assert_frame_equal(_scores(frame), _scores(expected))
 
 
+def test_values_rename_a_region_by_its_instrument_id_however_it_is_typed(tmp_path, demo):
+    """``values:`` keyed by the instrument id of a mapped column; one line renames every spelling."""
+    raw = pd.read_csv(DEMO_DATA, dtype=str, keep_default_na=False)
+    raw.loc[raw["region"].eq("Regio Hoog-Heidezoom"), "region"] = ["Regio Hoog Heidezoom", "regio hoog heidezoom "] * (
+        raw["region"].eq("Regio Hoog-Heidezoom").sum() // 2)
+    export = tmp_path / "renamed.csv"
+    raw.rename(columns={"region": "Regio"}).to_csv(export, index=False)
+    content = {"columns": {("Regio" if c == "region" else c): c for c in HEADER},
+               "values": {"region": {"Regio Hoog Heidezoom": "Regio Hoog-Heidezoom"}}}
+    frame = load_responses(export, INSTRUMENT, mapping=_write(tmp_path, content))
+    assert frame["region"].tolist() == demo["region"].tolist()
+    content["values"]["Regio"] = content["values"]["region"]
+    assert "values: 'Regio' is given twice" in _error(tmp_path, content)
+
+
 def test_without_the_item_answers_an_unknown_wording_is_an_error(tmp_path):
     raw = pd.read_csv(DEMO_DATA, dtype=str, keep_default_na=False)
     raw["nw1"] = raw["nw1"].replace({"5": "Altijd"})

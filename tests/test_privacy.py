@@ -3,14 +3,19 @@
 Definitions used on the labelled corpus ``tests/data/deidentification_corpus.yaml``:
 
 * An identifier is **caught** when (a) its exact text no longer occurs in the scrubbed answer, and (b) none of
-  its *tokens* (runs of letters/digits of at least two characters, except titles, interfixes and the unit
-  "jaar") occurs more often as a whole word in the scrubbed answer than in the part of the original answer
-  outside all labelled identifiers. So "Wethouder [naam]" catches "Wethouder Bakker", but "[naam] Amrani" does
-  not catch "Fatima El Amrani", nor "06-[nummer]" a phone number. **Recall** = caught / labelled identifiers.
+  its *tokens* (runs of letters/digits; for names those of at least two characters, except titles, interfixes and
+  the unit "jaar"; for every other kind all of them, so that no digit of a phone number or a plate survives) occurs
+  more often as a whole word in the scrubbed answer than in the part of the original answer outside all labelled
+  identifiers. So "Wethouder [naam]" catches "Wethouder Bakker", but "[naam] Amrani" does not catch "Fatima El
+  Amrani", nor "06-[nummer]" or "[datum].56.78" a phone number. **Recall** = caught / labelled identifiers, overall
+  and per kind.
 * The **replaced spans** of an answer are the stretches of the original text that became a placeholder
   (recovered by aligning the scrubbed text with the original). **Precision** = replaced spans that overlap a
   labelled identifier / all replaced spans. A replaced span in an answer without personal data is always a
-  false positive.
+  false positive. **Word precision** = replaced words (letter/digit runs inside replaced spans) that lie inside a
+  labelled identifier / all replaced words.
+
+``python tests/test_privacy.py`` prints the figures per kind, the misses and the false positives.
 """
 
 from __future__ import annotations
@@ -36,9 +41,11 @@ CORPUS = Path(__file__).parent / "data" / "deidentification_corpus.yaml"
 DEMO = ROOT / "data" / "demo" / "responses.csv"
 
 RECALL_FLOOR = 0.98
-# Measured on the corpus with deduce 3.0.6: 0.995 (one false positive: "Bij De Linde"). The floor
-# leaves room for one or two extra false positives if DEDUCE's lists change, and fails on anything worse.
-PRECISION_FLOOR = 0.985
+# Measured on the corpus (525 answers) with deduce 3.0.6: precision 0.998 (one false positive span: "Bij De
+# Linde"), word precision 0.985 (a name taken with the organisation word before it, "[naam] helpt" for "Wijkteam
+# Fatima helpt"). The floors leave room for one or two extra false positives if DEDUCE's lists change.
+PRECISION_FLOOR = 0.99
+WORD_PRECISION_FLOOR = 0.97
 
 _NOT_NAME_TOKENS = {
     "mevrouw", "mw", "mevr", "meneer", "dhr", "heer", "de", "dr", "drs", "mr", "prof", "ir", "wethouder",
@@ -49,8 +56,9 @@ _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in sorted(set(PLACEHOLDERS
 
 # -- metrics -------------------------------------------------------------------------------------------------
 
-def _tokens(identifier: str) -> list[str]:
-    return [t for t in re.findall(r"[^\W_]+", identifier) if len(t) >= 2 and t.lower() not in _NOT_NAME_TOKENS]
+def _tokens(identifier: str, kind: str = "name") -> list[str]:
+    shortest = 2 if kind in ("name", "age", "date") else 1
+    return [t for t in re.findall(r"[^\W_]+", identifier) if len(t) >= shortest and t.lower() not in _NOT_NAME_TOKENS]
 
 
 def _count(token: str, text: str) -> int:
@@ -71,12 +79,12 @@ def _outside_labels(entry: dict) -> str:
     return text
 
 
-def caught(entry: dict, identifier: str, scrubbed: str) -> bool:
+def caught(entry: dict, identifier: str, scrubbed: str, kind: str = "name") -> bool:
     """Whether ``identifier`` of the corpus entry is gone from ``scrubbed`` (definition in the module docstring)."""
     if identifier in scrubbed:
         return False
-    outside = _outside_labels(entry)
-    return all(_count(t, scrubbed) <= _count(t, outside) for t in _tokens(identifier))
+    outside, left = _outside_labels(entry), _PLACEHOLDER.sub(" ", scrubbed)  # "[e-mail]" holds no "e" of a name
+    return all(_count(t, left) <= _count(t, outside) for t in _tokens(identifier, kind))
 
 
 def replaced_spans(original: str, scrubbed: str) -> list[tuple[int, int]]:
@@ -91,14 +99,19 @@ def replaced_spans(original: str, scrubbed: str) -> list[tuple[int, int]]:
 
 
 def evaluate(corpus: list[dict], scrubbed: list[str]) -> dict:
-    labelled = hits = spans = true_spans = 0
+    """Recall (overall and per kind), span and word precision, misses and false positives of ``scrubbed``."""
+    labelled = hits = spans = true_spans = words = true_words = 0
+    per_kind: dict[str, list[int]] = {}
     missed, false_positives = [], []
     for entry, out in zip(corpus, scrubbed, strict=True):
         for pii in entry["pii"]:
             labelled += 1
-            if caught(entry, pii["text"], out):
-                hits += 1
-            else:
+            found = caught(entry, pii["text"], out, pii["kind"])
+            hits += found
+            tally = per_kind.setdefault(pii["kind"], [0, 0])
+            tally[0] += found
+            tally[1] += 1
+            if not found:
                 missed.append((pii["kind"], pii["text"], out))
         labels = _label_spans(entry)
         for start, end in replaced_spans(entry["text"], out):
@@ -107,8 +120,27 @@ def evaluate(corpus: list[dict], scrubbed: list[str]) -> dict:
                 true_spans += 1
             else:
                 false_positives.append((entry["text"][start:end], entry["text"]))
-    return {"recall": hits / labelled, "precision": true_spans / spans if spans else 1.0, "labelled": labelled,
-            "replaced_spans": spans, "missed": missed, "false_positives": false_positives}
+            for word in re.finditer(r"[^\W_]+", entry["text"][start:end]):
+                a, b = start + word.start(), start + word.end()
+                words += 1
+                true_words += any(a < y and x < b for x, y in labels)
+    return {"recall": hits / labelled, "precision": true_spans / spans if spans else 1.0,
+            "word_precision": true_words / words if words else 1.0, "labelled": labelled, "replaced_spans": spans,
+            "replaced_words": words, "recall_per_kind": {k: hit / n for k, (hit, n) in sorted(per_kind.items())},
+            "labelled_per_kind": {k: n for k, (_, n) in sorted(per_kind.items())}, "missed": missed,
+            "false_positives": false_positives}
+
+
+def report(result: dict, sentences: int) -> str:
+    """The corpus figures as lines of text (printed by ``python tests/test_privacy.py`` and by the recall test)."""
+    lines = [f"{sentences} sentences, {result['labelled']} identifiers, {result['replaced_spans']} replaced spans",
+             f"recall {result['recall']:.4f}  precision {result['precision']:.4f}  "
+             f"word precision {result['word_precision']:.4f}"]
+    lines += [f"  {kind:9} n={result['labelled_per_kind'][kind]:3}  recall {recall:.4f}"
+              for kind, recall in result["recall_per_kind"].items()]
+    lines += [f"missed {kind}: {text!r} in {out!r}" for kind, text, out in result["missed"]]
+    lines += [f"false positive: {span!r} in {text!r}" for span, text in result["false_positives"]]
+    return "\n".join(lines)
 
 
 # -- fixtures ------------------------------------------------------------------------------------------------
@@ -136,10 +168,14 @@ def metrics(corpus, scrubbed_corpus) -> dict:
 
 # -- the corpus ------------------------------------------------------------------------------------------------
 
+KINDS = {"name", "phone", "email", "url", "handle", "plate", "dossier", "address", "postcode", "bsn", "iban", "date",
+         "age"}
+
+
 def test_corpus_is_labelled_as_documented(corpus):
-    kinds = {"name", "phone", "email", "url", "address", "postcode", "bsn", "iban", "date", "age"}
-    assert len(corpus) >= 150
-    assert sum(not e["pii"] for e in corpus) >= 40
+    kinds = KINDS
+    assert len(corpus) >= 400
+    assert sum(not e["pii"] for e in corpus) >= 80
     for entry in corpus:
         for pii in entry["pii"]:
             assert pii["kind"] in kinds and pii["text"] in entry["text"], pii
@@ -160,13 +196,23 @@ def test_metric_definitions_can_fail():
     assert result["recall"] == 0.5 and result["precision"] == pytest.approx(2 / 3)
 
 
-def test_recall_on_the_corpus(metrics):
+def test_recall_on_the_corpus(metrics, corpus):
+    print("\n" + report(metrics, len(corpus)))  # the figures, with -s
     assert metrics["recall"] >= RECALL_FLOOR, metrics["missed"]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS - {"url"}))
+def test_recall_per_kind(metrics, kind):
+    # url has too few labelled cases for a per-kind floor (it is in the overall recall).
+    assert metrics["labelled_per_kind"][kind] >= 5
+    missed = [m for m in metrics["missed"] if m[0] == kind]
+    assert metrics["recall_per_kind"][kind] >= RECALL_FLOOR, missed
 
 
 def test_precision_on_the_corpus(metrics):
     assert metrics["replaced_spans"] >= metrics["labelled"] * 0.9
     assert metrics["precision"] >= PRECISION_FLOOR, metrics["false_positives"]
+    assert metrics["word_precision"] >= WORD_PRECISION_FLOOR, metrics["false_positives"]
 
 
 def test_answers_without_personal_data_keep_their_organisations(corpus, scrubbed_corpus):
@@ -205,6 +251,20 @@ def test_output_is_plain_text_with_placeholders_only(scrubbed_corpus):
     ("Bel +31 6 12345678 of 0031 6 1234 5678.", "Bel [telefoonnummer] of [telefoonnummer]."),
     ("Mail j.devries@voorbeeld.nl of kijk op www.voorbeeld.nl.", "Mail [e-mail] of kijk op [url]."),
     ("Met wethouder Oosterhuis gaat het beter.", "Met [naam] gaat het beter."),
+    # the hard cases of issue 19
+    ("Bel jan jansen even.", "Bel [naam] even."),
+    ("IK SPRAK MEVROUW JANSEN.", "IK SPRAK [naam]."),
+    ("Volgens dhr. de vries klopt dat niet.", "Volgens [naam] klopt dat niet."),
+    ("Wijkteam Fatima en GGD Pietersen", "[naam] en GGD [naam]"),
+    ("Veilig Thuis Marieke de Boer belde.", "Veilig Thuis [naam] belde."),
+    ("Veilig Thuis Drenthe en GGD Hollands Noorden", "Veilig Thuis Drenthe en GGD Hollands Noorden"),
+    ("Mail jan punt jansen at gemeente punt nl of j.jansen(at)ggd.nl.", "Mail [e-mail] of [e-mail]."),
+    ("Volg @janjansen op X.", "Volg [account] op X."),
+    ("Auto 12-ABC-3 en busje AB-123-C.", "Auto [kenteken] en busje [kenteken]."),
+    ("Dossiernummer 2024-00123, zaaknummer Z/23/456789.", "Dossiernummer [nummer], zaaknummer [nummer]."),
+    ("Bel 06.12.34.56.78 of 020.123.45.67.", "Bel [telefoonnummer] of [telefoonnummer]."),
+    ("Mevrouw van de toegang, collega zorgaanbieders, COVID-19, 2023-2024.",
+     "Mevrouw van de toegang, collega zorgaanbieders, COVID-19, 2023-2024."),
 ])
 def test_issue_examples(deidentifier, answer, expected):
     assert scrub_text(answer) == expected
@@ -332,13 +392,7 @@ def test_demo_answers_keep_no_simulated_name(deidentifier):
 
 if __name__ == "__main__":  # python tests/test_privacy.py: the corpus figures, misses and false positives
     entries = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["sentences"]
-    result = evaluate(entries, scrub_texts(e["text"] for e in entries))
-    print(f"{len(entries)} sentences, {result['labelled']} identifiers, {result['replaced_spans']} replaced spans")
-    print(f"recall {result['recall']:.4f}  precision {result['precision']:.4f}")
-    for kind, text, out in result["missed"]:
-        print(f"missed {kind}: {text!r} in {out!r}")
-    for span, text in result["false_positives"]:
-        print(f"false positive: {span!r} in {text!r}")
+    print(report(evaluate(entries, scrub_texts(e["text"] for e in entries)), len(entries)))
 
 
 def test_isolated_scrub_gives_the_same_text_and_keeps_the_lookups_out_of_this_process(corpus, scrubbed_corpus,

@@ -23,11 +23,11 @@ import pandas as pd
 from ..core import texts
 from ..core.catalogue import HEADERS, MISSING
 from ..core.config import PROJECT_ROOT
-from ..core.escaping import escape_csv_cell, escape_latex, escape_markdown
-from ..core.files import atomic_write, atomic_writer
+from ..core.escaping import csv_safe, escape_latex, escape_markdown
+from ..core.files import atomic_write, atomic_writer, ensure_folder
 from ..core.texts import check_language, dutch
 
-__all__ = ["apa_number", "apa_p", "apa_table", "apa_markdown", "apa_latex", "export_table", "csv_safe",
+__all__ = ["apa_number", "apa_p", "apa_table", "apa_markdown", "apa_latex", "export_table",
            "header_labels", "relative_path", "WIDE_COLUMNS", "PAGE_WIDTH_PT", "LANDSCAPE_WIDTH_PT", "HEADERS"]
 
 #: More columns than this (index included) make a table wide: longtable on a landscape page.
@@ -299,37 +299,6 @@ def apa_latex(table: pd.DataFrame, name: str, title: str, note: str | None = Non
     return "\n".join(out) + "\n"
 
 
-
-
-def _escaped(table: pd.DataFrame, escape, cells: np.ndarray | None = None) -> pd.DataFrame:
-    """A copy with every text label (index, columns, their names) and every text cell (only
-    where ``cells`` is true, when given) passed through ``escape``; numbers stay numbers."""
-
-    def one(value):
-        return escape(value) if isinstance(value, str) else value
-
-    def labels(index: pd.Index) -> pd.Index:
-        mapped = index.map(lambda v: tuple(one(x) for x in v) if isinstance(v, tuple) else one(v))
-        return mapped.set_names([one(n) for n in index.names])
-
-    values = table.to_numpy(dtype=object)
-    chosen = np.ones(values.shape, dtype=bool) if cells is None else cells
-    out = np.array([[one(v) if c else v for v, c in zip(row, keep, strict=True)]
-                    for row, keep in zip(values, chosen, strict=True)], dtype=object).reshape(values.shape)
-    return pd.DataFrame(out, index=labels(table.index), columns=labels(table.columns))
-
-
-def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells and labels cannot start a spreadsheet formula: text starting with
-    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (the OWASP rule),
-    and cannot start a row: CR LF and CR inside a cell become LF (quoted by the writer).
-
-    >>> csv_safe(pd.DataFrame({"x": ["=1+1", "ok", -2.5]})).to_csv(index=False).split()
-    ['x', "'=1+1", 'ok', '-2.5']
-    """
-    return _escaped(table, escape_csv_cell)
-
-
 def export_table(table: pd.DataFrame, name: str, out_dir: str | Path, title: str, number: int | None = None,
                  decimals: int = 2, bounded: tuple[str, ...] = (), note: str | None = None, *,
                  language: str = "en", headers: dict | None = None, p_columns: tuple[str, ...] | None = None,
@@ -342,8 +311,7 @@ def export_table(table: pd.DataFrame, name: str, out_dir: str | Path, title: str
     (:mod:`monitor.core.files`): a failed export leaves no half file and no temporary file. Returns
     the paths written.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = ensure_folder(out_dir)  # a symbolic link planted as the tables folder is refused, never followed
     options = {"language": language, "headers": headers, "decimals": decimals, "bounded": bounded,
                "p_columns": p_columns, "integer_columns": integer_columns}
     markdown = apa_markdown(table, title, number, note, **options)

@@ -14,12 +14,12 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import yaml
 
 from ..core.config import INTERVENTIONS_PATH
 from ..core.escaping import escape_markdown
-from ..core.files import atomic_writer
+from ..core.files import atomic_writer, ensure_folder
 from ..core.texts import dutch, text
+from ..core.yaml_files import load_yaml
 from ..stats import modelling
 from ..stats.effects import MIN_GROUP_SIZE, compare_groups
 from ..survey.scoring import theme_scores
@@ -238,7 +238,7 @@ def findings(td: ThesisData, regression: pd.DataFrame, indirect: pd.DataFrame, g
         biggest = valid["difference"].abs().idxmax()
         lines.append(text("th_gap", lang, name=md(biggest), diff=float(valid.loc[biggest, "difference"]),
                           g=float(valid.loc[biggest, "hedges_g"])))
-    recommendations = yaml.safe_load(INTERVENTIONS_PATH.read_text(encoding="utf-8"))
+    recommendations = load_yaml(INTERVENTIONS_PATH.read_text(encoding="utf-8"))
     label_to_id = {td.label(f): f for f in td.factors}
     focus = [weakest] + [label_to_id[n] for n in significant.sort_values("beta", key=np.abs, ascending=False).index
                          if n in label_to_id]
@@ -254,8 +254,7 @@ def findings(td: ThesisData, regression: pd.DataFrame, indirect: pd.DataFrame, g
 
 def save_figure(fig, name: str, out_dir: str | Path) -> list[Path]:
     """Save a figure as PNG and SVG for a thesis; returns the paths."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = ensure_folder(out_dir)  # a symbolic link planted as the folder is refused, never followed
     paths = []
     for suffix in ("png", "svg"):
         path = out_dir / f"{name}.{suffix}"

@@ -4,8 +4,9 @@ Every text that comes from data or from a user's instrument file (region, organi
 function and municipality names, open answers, item texts, labels) passes through the function
 of the format it is written into: HTML (:func:`escape_html`), Markdown (:func:`escape_markdown`),
 LaTeX (:func:`escape_latex`), matplotlib labels (:func:`escape_mathtext`), the PDF's Typst
-template (:func:`escape_typst`) and spreadsheet cells of a CSV (:func:`escape_csv_cell`). Each
-doctest shows an attack it neutralises.
+template (:func:`escape_typst`) and spreadsheet cells of a CSV (:func:`escape_csv_cell`; every CSV
+a command writes passes its table through :func:`csv_safe`). Each doctest shows an attack it
+neutralises.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from typing import Any
 
 __all__ = ["escape_html", "escape_markdown", "escape_latex", "escape_mathtext", "escape_typst", "escape_csv_cell",
-           "FORMULA_START", "BREAK"]
+           "csv_safe", "FORMULA_START", "BREAK"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")  # `$`: math in Jupyter; `:`: bare-URL links
 _LINE_END = re.compile(r"\r\n?|\n")  # CommonMark line endings; a lone CR ends a line too
@@ -136,3 +137,30 @@ def escape_csv_cell(value: str) -> str:
     ('\'=HYPERLINK("http://evil.example")', 'a\nb')
     """
     return ("'" if value.startswith(FORMULA_START) else "") + _CR.sub("\n", value)
+
+
+def csv_safe(table):
+    """A copy of a ``pandas.DataFrame`` whose text cells and labels (index, columns and their
+    names) pass through :func:`escape_csv_cell`; numbers stay numbers (``-2.5`` is a number, not
+    a formula). Every CSV a command writes goes through this before ``to_csv``.
+
+    The table is duck-typed (pandas is not imported here: a region report's kernel loads none).
+
+    >>> import pandas as pd
+    >>> csv_safe(pd.DataFrame({"x": ["=1+1", "ok", -2.5], "n": [-1, 2, 3]})).to_csv(index=False).split()
+    ['x,n', "'=1+1,-1", 'ok,2', '-2.5,3']
+    """
+
+    def one(value):
+        return escape_csv_cell(value) if isinstance(value, str) else value
+
+    def labels(index):
+        mapped = index.map(lambda v: tuple(one(x) for x in v) if isinstance(v, tuple) else one(v))
+        return mapped.set_names([one(n) for n in index.names])
+
+    out = table.copy()
+    for position, dtype in enumerate(table.dtypes):
+        if dtype.kind == "O" or str(dtype) in ("string", "str", "category"):  # text may hide there; numbers not
+            out.isetitem(position, table.iloc[:, position].map(one))
+    out.index, out.columns = labels(table.index), labels(table.columns)
+    return out

@@ -6,7 +6,9 @@ content goes to a uniquely named temporary file in the target's folder, is flush
 fsynced, and is then renamed over the target, so a reader sees the old file or the new one,
 never a part. Without ``overwrite`` the final step is a hard link, which fails if the target
 appeared in the meantime: the no-overwrite check cannot race. :func:`locked` serialises
-read-modify-write cycles (``status.json``) between processes with ``flock``.
+read-modify-write cycles (``status.json``) between processes with ``flock``. Neither a lock file
+nor an output folder is followed through a symbolic link (:func:`refuse_symlink`,
+:func:`ensure_folder`): a link planted there would send the writes elsewhere.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_writer", "locked", "FileExistsNoForce", "LockBusy", "describe_os_error"]
+__all__ = ["atomic_write", "atomic_writer", "locked", "FileExistsNoForce", "LockBusy", "SymlinkRefused",
+           "refuse_symlink", "ensure_folder", "describe_os_error"]
 
 
 class FileExistsNoForce(FileExistsError):
@@ -36,6 +39,43 @@ class FileExistsNoForce(FileExistsError):
 
 class LockBusy(RuntimeError):
     """Another process holds the lock and did not release it in time."""
+
+
+class SymlinkRefused(OSError):
+    """A lock file or output folder that is a symbolic link: never followed."""
+
+    def __init__(self, path: Path):
+        super().__init__(errno.ELOOP, f"{path} is a symbolic link; refused (remove it or choose another folder)",
+                         str(path))
+        self.path = path
+
+    def __str__(self) -> str:
+        return self.strerror
+
+
+def refuse_symlink(path: str | os.PathLike) -> Path:
+    """``path``, or :class:`SymlinkRefused` when it is a symbolic link (a missing path is fine).
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> (folder / "tables").symlink_to("/etc")
+    >>> refuse_symlink(folder / "tables")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    monitor.core.files.SymlinkRefused: .../tables is a symbolic link; refused (remove it or choose another folder)
+    """
+    path = Path(path)
+    if path.is_symlink():
+        raise SymlinkRefused(path)
+    return path
+
+
+def ensure_folder(path: str | os.PathLike) -> Path:
+    """``path`` as a folder, created with its parents if missing; :class:`SymlinkRefused` when
+    ``path`` itself is a symbolic link (an existing link to a folder would pass ``mkdir``)."""
+    path = refuse_symlink(path)
+    path.mkdir(parents=True, exist_ok=True)
+    return refuse_symlink(path)
 
 
 def _temporary(path: Path) -> tuple[int, Path]:
@@ -122,10 +162,16 @@ def locked(path: str | os.PathLike, timeout: float | None = 60.0) -> Iterator[No
     """Hold an exclusive ``flock`` on ``path`` (a lock file, created if needed).
 
     ``timeout=None`` waits for ever; ``0`` fails at once. Raises :class:`LockBusy` when the
-    lock is not had in time. The lock is released when the block ends or the process dies.
+    lock is not had in time. The lock is released when the block ends or the process dies. A
+    symbolic link at ``path`` is never followed (``O_NOFOLLOW``): :class:`SymlinkRefused`.
     """
     path = Path(path)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and path.is_symlink():
+            raise SymlinkRefused(path) from None
+        raise
     try:
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
@@ -146,6 +192,8 @@ def locked(path: str | os.PathLike, timeout: float | None = 60.0) -> Iterator[No
 
 def describe_os_error(exc: OSError, path: str | os.PathLike | None = None) -> str:
     """One line naming the path and the cause: ``cannot write reports/x.html: disk full``."""
+    if isinstance(exc, SymlinkRefused):
+        return str(exc)
     causes = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded", errno.EROFS: "read-only file system",
               errno.EACCES: "permission denied", errno.EPERM: "permission denied",
               errno.ENOENT: "no such file or folder", errno.ENOTDIR: "a part of the path is not a folder",

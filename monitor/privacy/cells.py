@@ -70,15 +70,19 @@ class Structure:
         if not raw:
             return
         if not isinstance(raw, Mapping):
-            raise ValueError(f"{where}: must be an object")
+            raise ValueError(f"{where or 'structure'}: must be an object")
         for attr, values in (raw.get("nesting") or {}).items():
             into = self.nesting.setdefault(str(attr), {})
             for value, implied in (values or {}).items():
                 implied = {str(k): _value(v) for k, v in (implied or {}).items()}
                 old = into.setdefault(_value(value), implied)
                 for k, v in implied.items():
-                    if old.setdefault(k, v) != v:
-                        raise ValueError(f"{where}: nesting of {attr}={value} gives {k}={old[k]!r} and {v!r}")
+                    if old.setdefault(k, v) != v:  # said in the adviser's terms, with what to do
+                        prefix = f"{where}: " if where else ""
+                        raise ValueError(f"{prefix}{attr} {str(value)!r} is found in {k} {old[k]!r} and in {k} {v!r}; "
+                                         f"the reports need each {attr} in one {k}: correct the {k} of its "
+                                         f"respondents in the data, or, when one {k} is spelled two ways, rename "
+                                         "one spelling in a mapping file's values: block (monitor check proposes it)")
         for attr, values in (raw.get("domains") or {}).items():
             self.domains[str(attr)].update(_value(v) for v in values)
         self.open.update(str(a) for a in raw.get("open") or ())
@@ -172,7 +176,7 @@ def sidecar_cells(sidecars: Iterable[Mapping]) -> tuple[list[Cell], Structure]:
             raise ValueError(f"{where}: not a sidecar (\"schema\": \"{SCHEMA}\" missing)")
         if not isinstance(sidecar.get("cells"), list):
             raise ValueError(f"{where}: \"cells\" must be a list")
-        structure.merge(sidecar.get("structure"), f"{where}: structure")
+        structure.merge(sidecar.get("structure"), where)
     cells: list[Cell] = []
     for i, sidecar in enumerate(sidecars):
         cells.extend(read_cells(sidecar["cells"], structure, default_scope=("sidecar", i)))

@@ -19,6 +19,7 @@ DEDUCE version or its source lists change). :func:`prepare_deidentifier` (``pyth
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import logging
@@ -84,7 +85,7 @@ def cache_dir() -> Path:
 def _config() -> dict:
     """DEDUCE's base configuration (its ``base_config.json``) as :mod:`monitor.privacy.deidentify_rules` adapts it."""
     base = Path(deduce.__file__).parent / "base_config.json"
-    return deduce_config(json.loads(base.read_text(encoding="utf-8")))
+    return deduce_config(json.loads(base.read_text(encoding="utf-8")), places=_place_names())
 
 
 def _manifest() -> dict:
@@ -158,14 +159,15 @@ def prepare_deidentifier(force: bool = False, verbose: bool = False) -> Path:
         return folder
 
 
-def _place_names() -> set[str]:
+@functools.cache
+def _place_names() -> frozenset[str]:
     """Municipalities, provinces and regions from DEDUCE's own lookup lists."""
     folder = _LOOKUP_LIST_PATH / "src" / "locations" / "lst_placename"
     places: set[str] = set()
     for kind in ("lst_municipality", "lst_province", "lst_region"):
         with contextlib.suppress(OSError, RuntimeError):
             places |= load_raw_itemset(folder / kind)
-    return places
+    return frozenset(places)
 
 
 BUILD_MESSAGE = "building the de-identification lookup once (about 2 minutes) ..."

@@ -62,8 +62,8 @@ def secondary_suppression(cells: Sequence[Mapping], structure: Mapping | Sequenc
     Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley. Chapter 4.
     """
     st = Structure()
-    for i, part in enumerate([structure] if isinstance(structure, Mapping) else structure or []):
-        st.merge(part, f"structure {i + 1}")
+    for part in [structure] if isinstance(structure, Mapping) else structure or []:
+        st.merge(part, "")  # the reports' public facts; a conflict is said without their internal number
     read = read_cells(cells, st)
     if not read:
         return set()

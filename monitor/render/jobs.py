@@ -35,7 +35,9 @@ class Job:
     HTML. ``html`` ``False`` publishes no HTML page (``monitor render --format pdf``).
     ``out`` is the folder for this job's files (default: the run's). ``ahead``: a job fed during
     a run (:meth:`~monitor.render.pool.WorkerPool.run`) goes ahead of those still waiting (a long notebook fed late,
-    so that it does not run alone at the end).
+    so that it does not run alone at the end). ``published``: parameter values the saved notebook
+    records instead of those it ran with (a file's name without its folder: no analyst's path
+    is published; a re-run passes the full path with ``-p``).
     """
 
     name: str
@@ -49,6 +51,7 @@ class Job:
     html: bool = True
     out: str | None = None
     ahead: bool = False
+    published: dict = field(default_factory=dict)
 
 
 @dataclass

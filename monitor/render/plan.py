@@ -10,6 +10,7 @@ SHA-256, and re-runs with papermill as it is.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tempfile
 import unicodedata
@@ -21,8 +22,9 @@ from ..core.texts import check_language
 from ..reports.sidecar import save_report
 from .jobs import Job
 
-__all__ = ["NOTEBOOKS", "NOTEBOOK_ENTRY", "VIEW_NAME", "FORMATS", "slug", "output_names", "peek_regions",
-           "check_arguments", "check_formats", "plan_jobs", "region_job", "other_jobs"]
+__all__ = ["NOTEBOOKS", "NOTEBOOK_ENTRY", "VIEW_NAME", "FORMATS", "FILE_PARAMETERS", "slug", "output_names",
+           "peek_regions", "check_arguments", "check_formats", "plan_jobs", "region_job", "other_jobs",
+           "published_parameters"]
 
 #: The template notebook of each kind of job, in ``notebooks/``.
 NOTEBOOKS = {"validity": "validity.ipynb", "thesis": "collaboration_factors.ipynb", "region": "region_report.ipynb"}
@@ -90,9 +92,10 @@ def peek_regions(data_path: str | Path | None) -> list[str] | None:
 def check_arguments(data_path, regions, language, min_group_size, min_comment_group_size, out_dir) -> Path:
     """Every argument checked before data load and kernel start; one ``ValueError`` line each.
 
-    Returns the output folder (created if missing). An unwritable folder, an unknown
-    language or region, a ``min_group_size`` under 2 and region names that collide are
-    refused here.
+    Returns the output folder (created if missing) as an absolute path: the notebooks' kernels
+    run in ``notebooks/``, where a relative one would name another folder. An unwritable folder,
+    an unknown language or region, a ``min_group_size`` under 2 and region names that collide
+    are refused here.
     """
     from ..reports.prepare import check_group_sizes  # pandas and the scoring (about 0.5 s): not for --help
 
@@ -100,7 +103,7 @@ def check_arguments(data_path, regions, language, min_group_size, min_comment_gr
     check_group_sizes(min_group_size, min_comment_group_size)
     if data_path is not None and not Path(data_path).exists():
         raise ValueError(f"{data_path}: no such file")
-    base = Path(out_dir or REPORTS_DIR)
+    base = Path(os.path.abspath(out_dir or REPORTS_DIR))  # absolute, without following a link (resolve would)
     try:
         base.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=base, prefix=".probe-", delete=True)
@@ -132,6 +135,22 @@ def check_formats(formats) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in chosen)
 
 
+#: Parameters naming a file of the analyst's: the published notebook records the name only.
+FILE_PARAMETERS = ("data_path", "instrument_path", "mapping_path")
+
+
+def published_parameters(parameters: dict, sha: str) -> dict:
+    """What a published notebook records instead of the paths it ran with: each file's name
+    without its folder (an analyst's folders are not published), and the data's SHA-256; a
+    re-run passes the full paths with ``-p data_path /full/path/responses.csv``.
+
+    >>> published_parameters({"data_path": "/home/an/data/wave.csv", "mapping_path": None}, "ab12")
+    {'data_path': 'wave.csv', 'data_sha256': 'ab12'}
+    """
+    names = {key: Path(parameters[key]).name for key in FILE_PARAMETERS if parameters.get(key)}
+    return {**names, "data_sha256": sha}
+
+
 def other_jobs(prepared, include: tuple[str, ...], language: str, data_path: str | None, out: Path,
                 wave: int, instrument_path: str | None, mapping_path: str | None) -> list[Job]:
     """The validity notebook and (when the data hold its module) the thesis notebook, reading the
@@ -149,6 +168,7 @@ def other_jobs(prepared, include: tuple[str, ...], language: str, data_path: str
                         "thesis", "Collaboration factors"))
     for job in jobs:
         job.parameters.update(instrument_path=instrument_path, mapping_path=mapping_path)
+        job.published = published_parameters(job.parameters, prepared.meta["sha256"])
     return jobs
 
 
@@ -164,12 +184,12 @@ def region_job(report, region: str, name: str, work: Path, wave: int, sha: str, 
     products = {"pdf": str(work / f"{stem}.pdf")} if "pdf" in formats else {}
     finish = (f"from {NOTEBOOK_ENTRY} import write_pdf\nwrite_pdf({VIEW_NAME}, {products['pdf']!r})\ndel write_pdf"
               if products else "")
-    return Job(name, NOTEBOOKS_DIR / NOTEBOOKS["region"],
-               {"data_path": data_path, "data_sha256": sha, "instrument_path": instrument_path,
-                "region": region, "wave": wave, "language": language,
-                "min_group_size": report.min_group_size, "min_comment_group_size": report.min_comment_group_size,
-                "mapping_path": mapping_path},
-               "region", region, setup=setup, finish=finish, products=products, html="html" in formats)
+    parameters = {"data_path": data_path, "data_sha256": sha, "instrument_path": instrument_path,
+                  "region": region, "wave": wave, "language": language,
+                  "min_group_size": report.min_group_size, "min_comment_group_size": report.min_comment_group_size,
+                  "mapping_path": mapping_path}
+    return Job(name, NOTEBOOKS_DIR / NOTEBOOKS["region"], parameters, "region", region, setup=setup, finish=finish,
+               products=products, html="html" in formats, published=published_parameters(parameters, sha))
 
 
 def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: int, regions: list[str] | None,

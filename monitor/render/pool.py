@@ -155,7 +155,8 @@ class WorkerPool:
             _remove_stale_runtime_folders(self.base)
             self.runtime = Path(tempfile.mkdtemp(prefix=f"monitor-{os.getpid()}-", dir=self.base))  # mode 0700
             if len(os.fsencode(self.runtime)) + 24 > _MAX_SOCKET_PATH:
-                raise ValueError(f"runtime_dir {self.base} is too long a path for the kernels' ipc sockets")
+                raise ValueError(f"{self.base}: the folder for temporary files is too long a path for the notebooks' "
+                                 "connections; set TMPDIR to a short folder such as /tmp and render again")
             for _ in range(self.size):
                 self._spawn()
         except BaseException:

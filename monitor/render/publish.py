@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 from ..core.config import NOTEBOOKS_DIR
-from ..core.files import atomic_write, describe_os_error
+from ..core.files import atomic_write, describe_os_error, ensure_folder, refuse_symlink
 from .index import index_summary, write_index
 from .jobs import Interrupted, Job, Result, claim, clean_leftovers, process_alive
 from .plan import FORMATS, check_arguments, check_formats, other_jobs, output_names, region_job
@@ -241,6 +241,9 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
     from ..reports.prepare import prepare  # pandas and the readers (about 1 s): not before the arguments are checked
 
     formats = check_formats(formats)
+    # Resolved once, here: the notebooks' kernels run in notebooks/, where a relative path means another file.
+    data_path, instrument_path, mapping_path = (str(Path(p).resolve()) if p else None
+                                                for p in (data_path, instrument_path, mapping_path))
     base = check_arguments(data_path, regions, language, min_group_size, min_comment_group_size, out_dir)
     workers = max(1, jobs or os.cpu_count() or 1)
     work = _private_workdir()
@@ -276,12 +279,11 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
                     raise ValueError(f"unknown region(s): {', '.join(unknown)}; "
                                      f"the data hold: {', '.join(prepared.regions)}")
             _release_memory()
-            out = base / str(wave)
-            out.mkdir(parents=True, exist_ok=True)
+            out = ensure_folder(base / str(wave))  # never through a planted link, nor the tables or the lock
+            for inside in ("validity_tables", "thesis_tables", ".status.lock"):
+                refuse_symlink(out / inside)
             feed = _WaveFeed(prepared, wave, regions, include, output_names(prepared.regions), work, out, language,
-                             str(Path(data_path).resolve()) if data_path else None,
-                             str(Path(instrument_path).resolve()) if instrument_path else None, formats,
-                             str(Path(mapping_path).resolve()) if mapping_path else None)
+                             data_path, instrument_path, formats, mapping_path)
             del prepared  # the feed holds it until the last region is built
             clean_leftovers(out)
             with claim(out):

@@ -294,6 +294,26 @@ def _execute(job: Job, timeout: int, kernel: str):
         del notebook.cells[:len(prelude)]
         if postlude:
             del notebook.cells[-len(postlude):]
+        _record_published(notebook, job, kernel)
+
+
+#: The comment of a published notebook's parameters cell when it names files without their folders.
+PUBLISHED_COMMENT = ("Parameters (files named without their folders; to re-run, pass each full path, "
+                     "e.g. -p data_path /full/path/to/the/file)")
+
+
+def _record_published(notebook, job: Job, kernel: str) -> None:
+    """Let the saved notebook record ``job.published`` (a data file's name and SHA-256) instead
+    of the parameters it ran with, in its injected-parameters cell and papermill's metadata."""
+    if not job.published:
+        return
+    from papermill.translators import translate_parameters  # loaded with papermill by _execute
+
+    parameters = {**job.parameters, **job.published}
+    for cell in notebook.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = translate_parameters(kernel, "python", parameters, PUBLISHED_COMMENT)
+    notebook.metadata.papermill["parameters"] = parameters
 
 
 def _failure(exc: BaseException) -> str:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .. import __version__
 from ..core.config import DEFAULT_MIN_COMMENT_GROUP_SIZE, DEMO_DATA, INTERVENTIONS_PATH
+from ..core.yaml_files import load_yaml
 from ..stats.reliability import cronbach_alpha
 from ..survey.instrument import Instrument, load_instrument
 from ..survey.responses import Responses, read_responses
@@ -269,6 +269,6 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
 def read_interventions(path: str | Path | None = None) -> dict:
     """The interventions per theme (``data/interventions.yaml`` by default): ``{theme: [...]}``."""
     path = Path(path) if path else INTERVENTIONS_PATH
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return load_yaml(path.read_text(encoding="utf-8")) or {}
 
 

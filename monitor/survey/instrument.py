@@ -21,6 +21,7 @@ import yaml
 
 from ..core.config import INSTRUMENT_PATH
 from ..core.texts import LANGUAGES, check_language
+from ..core.yaml_files import load_yaml
 
 __all__ = ["Item", "Scale", "Module", "Background", "AnswerScale", "Instrument",
            "load_instrument", "instrument_from_keys", "cfa_model", "InstrumentError", "fold_label"]
@@ -294,7 +295,7 @@ def load_instrument(path: str | Path | None = None) -> Instrument:
     """
     path = Path(path) if path is not None else INSTRUMENT_PATH
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise InstrumentError(f"{path}: cannot read the instrument: {exc}") from exc
     if not isinstance(raw, dict):

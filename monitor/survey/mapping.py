@@ -19,10 +19,15 @@ the export, says once how to read it::
       Q1_4: {Nooit: 1, Altijd: 5}
     values:                    # background values: export value -> instrument value
       typeorg: {1: gemeente, 2: zorgaanbieder, 3: anders}
+      region: {"Regio Hoog Heidezoom": "Regio Hoog-Heidezoom"}   # export column or instrument id
 
 Columns are named as :func:`monitor.survey.platforms.column_keys` names them (the header text, or
 ``#N`` for a blank or repeated header cell). Every export column must be mapped or ignored,
-so that nothing is silently dropped.
+so that nothing is silently dropped. A file without ``columns:`` and ``ignore:`` is for an export
+in the instrument's own form: its blocks (``values:``, ``answers:``, ``wave:``) name instrument
+ids. A ``values:`` line matches a cell however it is typed (case, accents, punctuation, spacing:
+:func:`monitor.core.names.name_key`), so one line renames every spelling of a name, and a region
+may be renamed between waves.
 
 :func:`load_mapping` reads and validates a file with one-line errors (:class:`MappingError`).
 :func:`monitor.survey.responses.read_responses` applies it while streaming the export: the header is
@@ -43,6 +48,8 @@ import pandas as pd
 import yaml
 
 from ..core.files import describe_os_error
+from ..core.names import name_key
+from ..core.yaml_files import BoundedSafeLoader, YAMLBoundExceeded, load_yaml
 from .instrument import Instrument, fold_label
 from .platforms import column_keys
 from .sources import DataError
@@ -61,8 +68,8 @@ class MappingError(DataError):
     """A mapping file that cannot be used as it is; the message is one line for the user."""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML's safe loader, refusing a key given twice (YAML would keep the last silently)."""
+class _UniqueKeyLoader(BoundedSafeLoader):
+    """YAML's safe loader (aliases bounded), refusing a key given twice (YAML would keep the last silently)."""
 
 
 def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
@@ -103,10 +110,21 @@ class Mapping:
     sheet: str | None = None
     path: Path | None = None
     unreviewed: int = 0
+    plain: bool = False  # no columns: or ignore: the export's columns are the instrument's ids
 
     @property
     def name(self) -> str:
         return str(self.path) if self.path else "mapping"
+
+    def target(self, key: str) -> str | None:
+        """The instrument id an export column is read as."""
+        return key if self.plain else self.columns.get(key)
+
+    def keys_of(self, ids: list[str]) -> dict[str, str]:
+        """The mapping file's key (the export column) of each of the instrument ``ids`` mapped."""
+        if self.plain:
+            return {i: i for i in ids}
+        return {target: key for key, target in self.columns.items() if target in ids}
 
     # -- the header ------------------------------------------------------------------------
     def plan(self, names: list[str], row: int, plan_header):
@@ -116,6 +134,13 @@ class Mapping:
         A constant ``wave`` enters the plan as a column the file does not have; it is added
         by :meth:`complete`.
         """
+        if self.plain:
+            extra = ["wave"] if self.wave is not None and "wave" not in names else []
+            plan = plan_header(list(names) + extra)
+            for key in extra:
+                plan.wanted.pop(key, None)
+            plan.width = len(names)
+            return plan
         keys = column_keys(names)
         present = set(keys)
         absent = [key for key in [*self.columns, *self.ignore] if key not in present]
@@ -138,7 +163,7 @@ class Mapping:
     # -- the rows --------------------------------------------------------------------------
     def _lookups(self, instrument: Instrument) -> dict[str, dict[str, str]]:
         """Per instrument id: folded export value -> the text the loader reads."""
-        target = {v: k for k, v in self.columns.items()}
+        target = {v: k for k, v in self.columns.items()} if not self.plain else {i: i for i in instrument.item_ids}
         out = {}
         general = {fold_label(w): c for w, c in self.answers.items()}
         for item in instrument.item_ids:
@@ -150,7 +175,7 @@ class Mapping:
             if table:
                 out[item] = table
         for key, table in self.values.items():
-            out[self.columns[key]] = {fold_label(v): t for v, t in table.items()}
+            out[self.target(key)] = {_value_key(v): t for v, t in table.items()}
         return out
 
     def adapt(self, offset: int, batches, instrument: Instrument):
@@ -177,7 +202,8 @@ class Mapping:
                         continue
                 for column, table in lookups.items():
                     if column in columns:
-                        columns[column] = _recode(columns[column], table)
+                        fold = fold_label if column in items else _value_key
+                        columns[column] = _recode(columns[column], table, fold)
                 yield columns, n, rows
 
         return offset + self.skip_rows, adapted()
@@ -208,12 +234,17 @@ class Mapping:
         return frame
 
 
-def _recode(values: np.ndarray, table: dict[str, str]) -> np.ndarray:
-    """Replace the cells whose folded text is in ``table``; computed once per distinct value."""
+def _value_key(value) -> str:
+    """A background value as a ``values:`` line matches it: however it is typed."""
+    return name_key(str(value)) or fold_label(value)
+
+
+def _recode(values: np.ndarray, table: dict[str, str], fold=fold_label) -> np.ndarray:
+    """Replace the cells whose folded text (``fold``) is in ``table``; computed once per distinct value."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if not len(uniques):
         return values
-    replaced = np.array([table.get(fold_label(str(u)), u) for u in uniques], dtype=object)
+    replaced = np.array([table.get(fold(str(u)), u) for u in uniques], dtype=object)
     out = replaced[np.maximum(codes, 0)]
     if (codes < 0).any():
         out[codes < 0] = ""
@@ -245,8 +276,8 @@ def load_mapping(path: str | Path, instrument: Instrument) -> Mapping:
     except UnicodeDecodeError:
         raise MappingError(f"{name}: not a text file in UTF-8") from None
     try:
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except MappingError as exc:
+        raw = load_yaml(text, _UniqueKeyLoader)
+    except (MappingError, YAMLBoundExceeded) as exc:
         raise MappingError(f"{name}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -257,7 +288,8 @@ def load_mapping(path: str | Path, instrument: Instrument) -> Mapping:
     unknown = [k for k in raw if k not in MAPPING_KEYS]
     if unknown:
         raise MappingError(f"{name}: unknown key(s) {_listing(unknown)}; allowed: {', '.join(MAPPING_KEYS)}")
-    mapping = Mapping(columns={}, path=path, unreviewed=text.count(CHECK_MARK))
+    mapping = Mapping(columns={}, path=path, unreviewed=text.count(CHECK_MARK),
+                      plain="columns" not in raw and "ignore" not in raw)
 
     def fail(message: str):
         raise MappingError(f"{name}: {message}")
@@ -287,26 +319,28 @@ def load_mapping(path: str | Path, instrument: Instrument) -> Mapping:
     both = [c for c in mapping.ignore if c in mapping.columns]
     if both:
         fail(f"column(s) {_listing(both)} are both mapped and ignored")
-    for module in instrument.modules:
+    for module in instrument.modules if not mapping.plain else ():
         present = [i for i in module.item_ids if i in targets]
         if present and len(present) < len(module.item_ids):
             left = [i for i in module.item_ids if i not in targets]
             fail(f"item(s) {', '.join(left)} of module {module.id} are left unmapped; map them, or leave the "
                  "whole module out")
-    if not any(i in targets for i in instrument.item_ids):
+    if not mapping.plain and not any(i in targets for i in instrument.item_ids):
         fail("no column is mapped to an item of the instrument")
 
     mapping.answers = _answer_table(table("answers"), instrument, "answers", fail)
     for column, wordings in table("item_answers").items():
         column = _text(column)
-        if instrument.item_by_id.get(mapping.columns.get(column, "")) is None:
+        if instrument.item_by_id.get(mapping.target(column) or "") is None:
             fail(f"item_answers: {column!r} is not a column mapped to an item")
         if not isinstance(wordings, dict):
             fail(f"item_answers: {column}: must be a list of `wording: code` lines")
         mapping.item_answers[column] = _answer_table(wordings, instrument, f"item_answers: {column}", fail)
     for column, recode in table("values").items():
         column = _text(column)
-        target = mapping.columns.get(column)
+        target = mapping.target(column)
+        if target is None and column in targets:  # an instrument id: the export column mapped to it
+            column, target = targets[column], column
         if target not in instrument.background_ids:
             fail(f"values: {column!r} is not a column mapped to a background variable")
         if not isinstance(recode, dict):
@@ -319,6 +353,8 @@ def load_mapping(path: str | Path, instrument: Instrument) -> Mapping:
                 fail(f"values: {column}: {_text(value)!r} -> {new!r}: not a category of {target} "
                      f"({', '.join(var.categories)})")
             out[_text(value)] = new
+        if column in mapping.values:
+            fail(f"values: {column!r} is given twice (as the export column and as the instrument id)")
         mapping.values[column] = out
 
     wave = raw.get("wave")
@@ -328,7 +364,7 @@ def load_mapping(path: str | Path, instrument: Instrument) -> Mapping:
         if "wave" in targets:
             fail(f"wave: {wave} is given, but column {targets['wave']!r} is mapped to wave as well; keep one")
         mapping.wave = int(wave)
-    elif "wave" not in targets:
+    elif "wave" not in targets and not mapping.plain:
         fail("no column is mapped to wave; set `wave: <year>` when the export holds one wave")
     for key, low, high in (("header_row", 1, 1000), ("skip_rows", 0, _MAX_SKIP_ROWS)):
         value = raw.get(key)

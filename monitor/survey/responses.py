@@ -26,12 +26,13 @@ import hashlib
 import os
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .categories import NearDuplicate, Spellings, near_duplicates, unify_spellings, values_block
 from .instrument import Instrument, load_instrument
 from .mapping import Mapping, mapping_from
 from .platforms import layout_hint
@@ -46,6 +47,7 @@ from .sources import (
     one_line_error,
     open_source,
     quote_value,
+    shorten,
 )
 from .spss import sav_reader
 from .validation import Collector, match_header
@@ -79,6 +81,14 @@ class Responses:
         The version of the instrument the file was validated against.
     mapping : str or None
         The mapping file the export was read through, if any.
+    spellings : tuple of Spellings
+        Spellings of one name read as one value (case, accents, punctuation, spacing), per
+        text background variable (:mod:`monitor.survey.categories`).
+    near_duplicates : tuple of NearDuplicate
+        Values that may be one name typed twice, for a person to decide on (``monitor check``
+        proposes a ``values:`` block for the mapping file).
+    mapping_keys : dict
+        The mapping file's key of each background variable (the export column), for that block.
     """
 
     frame: pd.DataFrame
@@ -88,6 +98,9 @@ class Responses:
     ignored_columns: tuple[str, ...] = ()
     instrument_version: str = ""
     mapping: str | None = None
+    spellings: tuple[Spellings, ...] = ()
+    near_duplicates: tuple[NearDuplicate, ...] = ()
+    mapping_keys: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, instrument: Instrument) -> Responses:
@@ -240,6 +253,8 @@ def read_responses(path: str | Path, instrument: Instrument | None = None, mappi
     out = collector.frame()
     if mapping is not None:
         out = mapping.complete(out)
+    names = [var.id for var in instrument.background if var.type == "text" and var.id in out]
+    out, spellings = unify_spellings(out, names)
     if {"respondent_id", "wave"} <= set(out.columns):
         dup = out.duplicated(["respondent_id", "wave"], keep=False).to_numpy()
         if dup.any():
@@ -251,7 +266,9 @@ def read_responses(path: str | Path, instrument: Instrument | None = None, mappi
     _release_freed_memory()
     return Responses(frame=out, source=name, sha256=sha, modules=tuple(plan.modules),
                      ignored_columns=tuple(plan.ignored), instrument_version=instrument.version,
-                     mapping=str(mapping.path) if mapping else None)
+                     mapping=str(mapping.path) if mapping else None, spellings=spellings,
+                     near_duplicates=near_duplicates(out, names),
+                     mapping_keys=mapping.keys_of(names) if mapping else {})
 
 
 def load_responses(path: str | Path, instrument: Instrument | None = None, mapping=None,
@@ -282,13 +299,22 @@ def load_responses(path: str | Path, instrument: Instrument | None = None, mappi
 
 
 def summarise_responses(responses: Responses) -> str:
-    """The short summary ``monitor check`` prints for good data."""
+    """The short summary ``monitor check`` prints for good data.
+
+    Data without a wave column (an instrument that does not require one) is one wave: valid
+    as it is, and the summary says how to name its year for reports and trends.
+    """
     frame = responses.frame
-    lines = [f"{len(frame):,} respondents in {frame['wave'].nunique()} wave(s), "
-             f"{frame['region'].nunique()} region(s); modules: {', '.join(responses.modules)}"]
-    per_wave = frame.groupby("wave").size()
-    lines.append("Respondents per wave: " + ", ".join(f"{w}: {n:,}" for w, n in per_wave.items()))
-    if "organisation_type" in frame:
+    waves = f"{frame['wave'].nunique()} wave(s)" if "wave" in frame else "one wave (no wave column)"
+    regions = f", {frame['region'].nunique()} region(s)" if "region" in frame else ""
+    lines = [f"{len(frame):,} respondents in {waves}{regions}; modules: {', '.join(responses.modules)}"]
+    if "wave" in frame:
+        per_wave = frame.groupby("wave").size()
+        lines.append("Respondents per wave: " + ", ".join(f"{w}: {n:,}" for w, n in per_wave.items()))
+    else:
+        lines.append("No wave column: region reports and trends need the year; add a wave column, or set "
+                     "`wave: <year>` in a mapping file given with --mapping")
+    if "organisation_type" in frame and "region" in frame:
         table = pd.crosstab(frame["region"], frame["organisation_type"], margins=True,
                             margins_name="totaal", dropna=False)
         lines.append("Respondents per region and organisation type (all waves):")
@@ -296,4 +322,27 @@ def summarise_responses(responses: Responses) -> str:
     ignored = list(responses.ignored_columns)
     if ignored:
         lines.append(f"Ignored columns (not in the instrument): {listing(ignored, 30)}")
+    lines += spelling_notes(responses)
     return "\n".join(lines)
+
+
+def spelling_notes(responses: Responses, limit: int = 10) -> list[str]:
+    """Lines on the spellings read as one value, and a warning with a ``values:`` block to
+    propose for values that may be one name typed twice."""
+    lines = [f"{s.column}: {', '.join(repr(shorten(o)) for o in s.others[:5])}"
+             f"{f' and {len(s.others) - 5} more' if len(s.others) > 5 else ''} read as {s.shown!r} "
+             "(only case, accents, punctuation or spaces differ)" for s in responses.spellings[:limit]]
+    if len(responses.spellings) > limit:
+        lines.append(f"and {len(responses.spellings) - limit:,} more names typed in several ways")
+    near = responses.near_duplicates
+    for n in near[:limit]:
+        lines.append(f"Warning: {n.column} {n.spelling!r} ({n.count:,} row{'s' if n.count != 1 else ''}) may be "
+                     f"{n.like!r} ({n.like_count:,} rows) typed otherwise")
+    if len(near) > limit:
+        lines.append(f"Warning: and {len(near) - limit:,} more such pairs")
+    if near:
+        where = (f"the mapping file {responses.mapping}" if responses.mapping else
+                 "a mapping file given with --mapping (a file with only this block will do)")
+        lines.append(f"If they are one name, add this to {where}; if not, leave them as they are:")
+        lines.append(values_block(near, responses.mapping_keys))
+    return lines

@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.escaping import csv_safe
 from ..core.files import FileExistsNoForce, atomic_writer
 from .instrument import Instrument, load_instrument
 
@@ -544,7 +545,7 @@ def write_simulation(simulation: Simulation, out: str | Path, truth_path: str | 
                 tmp_truth.write_text(truth_text, encoding="utf-8")
                 existed = out.exists() or out.is_symlink()
                 with _naming(out), atomic_writer(out, overwrite=overwrite) as tmp_out:
-                    simulation.responses.to_csv(tmp_out, index=False, lineterminator="\n")
+                    csv_safe(simulation.responses).to_csv(tmp_out, index=False, lineterminator="\n")
                     if not existed:
                         info = tmp_out.stat()
                         ours = (info.st_dev, info.st_ino)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core.names import clean_name, name_key
 from .instrument import Instrument, fold_label
 from .sources import (
     MAX_CACHED_TEXTS,
@@ -37,11 +38,25 @@ from .sources import (
     row_list,
 )
 
-__all__ = ["Plan", "match_header", "Collector", "ITEM_LIKE"]
+__all__ = ["Plan", "match_header", "Collector", "ITEM_LIKE", "MISSING_MARKERS", "is_missing_marker"]
 
 #: An unknown column that looks like an item id (``nw1``, ``NW_01``, ``gv.3b``): refused rather
 #: than ignored, since it is most likely a mistyped item.
 ITEM_LIKE = re.compile(r"^[a-z]{2}[_\-. ]?\d{1,2}[a-z]?$", re.IGNORECASE)
+
+#: Cells that mean "no answer" in any column, as statistics programs write them (folded): R's
+#: ``NA``, ``N/A``, SPSS's and Stata's ``.``, and an empty cell. An instrument's own missing
+#: codes and labels (``9``, "weet niet") are missing answers as well.
+MISSING_MARKERS = frozenset({"", "na", "n/a", "."})
+
+
+def is_missing_marker(text) -> bool:
+    """Whether a cell is one of the :data:`MISSING_MARKERS` (case and spacing aside).
+
+    >>> is_missing_marker(" NA "), is_missing_marker("n/a"), is_missing_marker("."), is_missing_marker("Nee")
+    (True, True, True, False)
+    """
+    return fold_label(text) in MISSING_MARKERS
 
 
 # -- header matching -----------------------------------------------------------------------
@@ -94,7 +109,9 @@ def match_header(names: list[str], instrument: Instrument, name: str, row: int =
         if present:
             modules.append(module.id)
     if missing:
-        problems.append(f"missing required column(s): {listing(missing, 20)}")
+        hint = ("; when the file holds one wave, set `wave: <year>` in a mapping file given with --mapping"
+                if "wave" in missing else "")
+        problems.append(f"missing required column(s): {listing(missing, 20)}{hint}")
     if not modules:
         problems.append("no item columns of any module of the instrument were found")
 
@@ -163,7 +180,7 @@ def _classify_answers(texts: list, instrument: Instrument, scale=None) -> np.nda
     out = np.full(len(series), _NA, dtype=np.int16)
     for i in np.flatnonzero(numbers.isna().to_numpy() & series.ne("").to_numpy()):
         text = series.iat[i].strip()
-        if text:
+        if text and not is_missing_marker(text):
             code = scale.label_lookup.get(fold_label(text), "?")
             if code == "?":
                 out[i] = _TEXT
@@ -289,11 +306,12 @@ class Collector:
 
     def _background(self, var, values: np.ndarray, rows: np.ndarray) -> None:
         if var.type not in ("category", "year", "number"):
-            self._text(var.id, values, rows, required=var.required)
+            self._text(var.id, values, rows, required=var.required, name=var.type == "text")
             return
         codes, uniques = self._factorize(values)
         self._too_long(var.id, uniques, codes, rows)
-        stripped = np.array([u.strip() for u in uniques], dtype=object)
+        # a category typed by people: control and bidi characters out, missing markers blank
+        stripped = np.array(["" if is_missing_marker(u) else clean_name(u) for u in uniques], dtype=object)
         blank = stripped == ""
         if var.required and blank.any():
             self.finding(var.id, "empty").add(np.flatnonzero(blank[codes]), rows, lambda p: "")
@@ -302,11 +320,11 @@ class Collector:
             if lookup is None:
                 lookup = {}
                 for i, (key, texts) in enumerate(var.categories.items()):
-                    lookup[fold_label(key)] = i
-                    for text in texts.values():
-                        lookup[fold_label(text)] = i
+                    for text in (key, *texts.values()):  # however typed: case, accents, punctuation
+                        lookup[name_key(text) or fold_label(text)] = i
                 self.caches[var.id] = lookup
-            lut = np.array([lookup.get(fold_label(s), -2) if s else -1 for s in stripped], dtype=np.int16)
+            lut = np.array([lookup.get(name_key(s) or fold_label(s), -2) if s else -1 for s in stripped],
+                           dtype=np.int16)
             out = lut[codes]
             if (lut == -2).any():
                 positions = np.flatnonzero(out == -2)
@@ -327,7 +345,10 @@ class Collector:
             self.finding(var.id, "number").add(positions, rows, lambda p: str(values[p]))
         self._store(var.id, np.where(bad, np.nan, numbers)[codes])
 
-    def _text(self, key: str, values: np.ndarray, rows: np.ndarray, required: bool) -> None:
+    def _text(self, key: str, values: np.ndarray, rows: np.ndarray, required: bool, name: bool = False) -> None:
+        if name:  # a name typed by people (few distinct values): control and bidi characters out
+            codes, uniques = self._factorize(values)
+            values = np.array([clean_name(u) for u in uniques], dtype=object)[codes]
         # As a string array at once (compact and vectorised with pyarrow), not str objects held.
         text = pd.Series(pd.array(values, dtype="string"), copy=False)
         lengths = text.str.len().to_numpy(dtype=np.int64, na_value=0)
@@ -337,6 +358,9 @@ class Collector:
                             f"characters, more than the {MAX_FIELD_CHARS:,} allowed")
         stripped = text.str.strip()
         blank = stripped.eq("").to_numpy(dtype=bool, na_value=True)
+        short = np.flatnonzero(~blank & (stripped.str.len().to_numpy(dtype=np.int64, na_value=0) <= 3))
+        if len(short):  # NA, N/A, "." (only short cells are folded: open answers can be long)
+            blank[short] = stripped.iloc[short].str.casefold().isin(sorted(MISSING_MARKERS)).to_numpy(dtype=bool)
         if required and blank.any():
             self.finding(key, "empty").add(np.flatnonzero(blank), rows, lambda p: "")
         self.parts[key].append(stripped.mask(blank).array)
