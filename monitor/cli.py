@@ -11,6 +11,9 @@
 ``monitor render [--wave W] [--region R] [--jobs N]``
     Render the validity, thesis and region reports of a wave into ``reports/<wave>/``
     (exit 130/143/129 when interrupted by SIGINT/SIGTERM/SIGHUP, after stopping every worker).
+``monitor waves add EXPORT [--wave YEAR] [--store DIR] [--replace]``, ``monitor waves list``, ``monitor waves remove YEAR``
+    The wave store (default ``data/store/``): one export per year in the instrument's form;
+    ``check --store DIR`` and ``score --store DIR`` read every stored wave instead of a file.
 ``monitor audit DIR``
     Prove from the sidecars of a rendered wave that no hidden cell can be derived (exit 1 if one can).
 
@@ -40,13 +43,14 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .core.config import DEMO_SETTINGS, DEMO_TRUTH, REPORTS_DIR
+from .core.config import DEMO_SETTINGS, DEMO_TRUTH, REPORTS_DIR, STORE_DIR
 from .core.escaping import csv_safe
 from .core.files import FileExistsNoForce, atomic_writer, describe_os_error
 from .survey.instrument import InstrumentError, load_instrument
 from .survey.responses import read_responses, summarise_responses
 from .survey.scoring import DEFAULT_MIN_GROUP_SIZE, DEFAULT_MIN_SHARE, aggregate, theme_scores
 from .survey.sources import DataError
+from .survey.store import add_wave, list_waves, read_export, read_store, remove_wave, waves_table
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -83,18 +87,31 @@ def _instrument(args):
 
 
 def _load(args, instrument):
-    """Load and validate ``args.data`` (:class:`~monitor.survey.responses.Responses`); with
-    ``--verbose``, say how long it took."""
+    """Load and validate ``args.data``, or every wave of ``--store``
+    (:class:`~monitor.survey.responses.Responses`); with ``--verbose``, say how long it took."""
     start = time.perf_counter()
-    responses = read_responses(args.data, instrument, **_mapping_arguments(args, instrument))
-    _say(args, f"loaded {len(responses.frame):,} responses from {args.data} in {time.perf_counter() - start:.1f} s",
-         VERBOSE)
+    if _data_or_store(args) == "store":
+        responses = read_store(args.store, instrument)
+    else:
+        responses = read_responses(args.data, instrument, **_mapping_arguments(args, instrument))
+    _say(args, f"loaded {len(responses.frame):,} responses from {responses.source} in "
+               f"{time.perf_counter() - start:.1f} s", VERBOSE)
     return responses
+
+
+def _data_or_store(args) -> str:
+    """``"data"`` or ``"store"``: which one the command reads; exactly one of them is given."""
+    store = getattr(args, "store", None)
+    if (args.data is None) == (store is None):
+        raise UsageError("give a data file or --store DIR (one of the two)")
+    if store is not None and getattr(args, "mapping", None):
+        raise UsageError("--mapping applies to a data file; the store's waves are mapped already")
+    return "store" if store is not None else "data"
 
 
 def cmd_check(args) -> int:
     responses = _load(args, _instrument(args))
-    print(f"{args.data}: OK")
+    print(f"{responses.source}: OK")
     print(summarise_responses(responses))
     return 0
 
@@ -184,7 +201,7 @@ def _share(text: str) -> float:
 def cmd_score(args) -> int:
     out = Path(args.out) if args.out else None
     if out is not None:  # before the (slow) load
-        if _same_file(out, Path(args.data)):
+        if args.data is not None and _same_file(out, Path(args.data)):
             raise UsageError(f"{out}: --out is the input file; choose another name")
         _writable(out, args.force)
     instrument = _instrument(args)
@@ -364,6 +381,31 @@ def cmd_audit(args) -> int:
     return 1 if result.recoverable else 0
 
 
+def cmd_waves(args) -> int:
+    """``monitor waves add|list|remove``: the wave store (:mod:`monitor.survey.store`)."""
+    store = Path(args.store) if args.store else STORE_DIR
+    if args.waves_command == "list":
+        waves = list_waves(store)
+        if not waves:
+            _say(args, f"no waves stored in {store}")
+            return 0
+        print(waves_table(waves).to_string(index=False))
+        return 0
+    if args.waves_command == "remove":
+        removed = remove_wave(args.year, store)
+        _say(args, f"removed {removed.summary()} from {store}")
+        return 0
+    instrument = _instrument(args)
+    start = time.perf_counter()
+    responses = read_export(args.export, instrument, wave=args.wave, **_mapping_arguments(args, instrument))
+    entry, change = add_wave(responses, instrument, store, wave=args.wave, replace=args.replace)
+    _say(args, change.describe())
+    excluded = "".join(f", {n:,} excluded ({reason})" for reason, n in entry.excluded.items())
+    _say(args, f"wrote {entry.summary()} to {store}{os.sep}: {entry.rows_read:,} read, {entry.rows_kept:,} kept"
+               f"{excluded} ({time.perf_counter() - start:.1f} s)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="monitor", description="Samenwerkingsmonitor workbench.",
                                      parents=[_common_options(top=True)])
@@ -372,12 +414,14 @@ def build_parser() -> argparse.ArgumentParser:
     common = [_common_options()]  # every command: --instrument, --quiet / --verbose, also after its name
 
     p = sub.add_parser("check", help="validate a survey export and summarise it", parents=common)
-    p.add_argument("data", help="a .csv, .xlsx or .sav file")
+    p.add_argument("data", nargs="?", help="a .csv, .xlsx or .sav file (or --store)")
+    p.add_argument("--store", metavar="DIR", help="read every wave of a wave store instead of a data file")
     _add_mapping_options(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("score", help="aggregate scale scores by background variables", parents=common)
-    p.add_argument("data")
+    p.add_argument("data", nargs="?", help="a .csv, .xlsx or .sav file (or --store)")
+    p.add_argument("--store", metavar="DIR", help="read every wave of a wave store instead of a data file")
     p.add_argument("--by", required=True, help="comma-separated background variables, e.g. region,wave")
     p.add_argument("--out", help="CSV file to write (default: standard output)")
     p.add_argument("--min-group-size", type=_group_size, default=DEFAULT_MIN_GROUP_SIZE,
@@ -435,6 +479,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="check published sidecars for hidden figures that can be derived", parents=common)
     p.add_argument("folder", metavar="DIR", help="folder with the sidecar JSON files published together (a wave)")
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("waves", help="the wave store: one export per year, read as one by --store")
+    waves = p.add_subparsers(dest="waves_command", required=True)
+    store_help = "the store's folder (default: data/store/)"
+    p = waves.add_parser("add", help="read, map and validate an export and store it as one wave", parents=common)
+    p.add_argument("export", help="the export of one wave: .csv, .xlsx or .sav")
+    p.add_argument("--wave", type=int, help="its year (default: the export's wave column, which must hold one)")
+    p.add_argument("--store", metavar="DIR", help=store_help)
+    p.add_argument("--replace", action="store_true", help="replace the wave if it is stored already")
+    _add_mapping_options(p)
+    p.set_defaults(func=cmd_waves)
+    p = waves.add_parser("list", help="the stored waves: source, hashes, rows read and kept", parents=common)
+    p.add_argument("--store", metavar="DIR", help=store_help)
+    p.set_defaults(func=cmd_waves)
+    p = waves.add_parser("remove", help="take a wave out of the store", parents=common)
+    p.add_argument("year", type=int, help="the wave's year")
+    p.add_argument("--store", metavar="DIR", help=store_help)
+    p.set_defaults(func=cmd_waves)
     return parser
 
 

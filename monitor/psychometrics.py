@@ -9,7 +9,7 @@ The methods live in topic modules and are re-exported here:
 - :mod:`monitor.stats.factor` — EFA (extraction in :mod:`monitor.stats.factor_extraction`), Schmid-Leiman
 - :mod:`monitor.stats.agreement` — is aggregation to clusters justified: ICC(1), ICC(2), rwg(J)
 - :mod:`monitor.stats.sem.measurement` — CFA fit indices and measurement invariance
-- :mod:`monitor.stats.sem.cfa` — CFA/SEM from lavaan syntax (ML, MLR, FIML, DWLS, WLSMV)
+- :mod:`monitor.stats.sem.cfa` — CFA/SEM from lavaan syntax (ML, MLR, FIML, DWLS, WLSMV), growth curves
 - :mod:`monitor.stats.warnings` — the warning classes (``PsychometricWarning``, ``CFAWarning``)
 
 Each is checked against R ``psych``/``lavaan``/``multilevel`` reference outputs in ``tests/expected/``.
@@ -30,11 +30,11 @@ from .stats.reliability import (
                      parse_keys,
                      scale_reliability,
 )
-from .stats.sem.cfa import CFAFit, cfa
+from .stats.sem.cfa import CFAFit, cfa, growth
 from .stats.sem.measurement import FIT_CUTOFFS, fit_cfa, measurement_invariance, model_description
 from .stats.warnings import CFAWarning, PsychometricWarning
 
 __all__ = ["cfa", "CFAFit", "CFAWarning", "PsychometricWarning", "composite_reliability", "ordinal_reliability", "parse_keys",
            "scale_reliability", "FIT_CUTOFFS", "fit_cfa", "measurement_invariance", "model_description", "align_factors", "alpha_if_deleted", "bartlett_sphericity", "correlation_matrix", "cronbach_alpha",
-           "efa", "icc", "item_analysis", "kmo", "omega", "parallel_analysis", "polychoric", "polychoric_matrix",
+           "efa", "growth", "icc", "item_analysis", "kmo", "omega", "parallel_analysis", "polychoric", "polychoric_matrix",
            "rwg_j", "schmid_leiman", "velicer_map"]

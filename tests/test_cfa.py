@@ -1,4 +1,5 @@
-"""monitor.stats.sem.cfa against lavaan 0.6 (tests/r/cfa_reference.R writes the references).
+"""monitor.stats.sem.cfa against lavaan 0.6 (tests/r/cfa_reference.R writes the references; the
+mean-structure and growth cases of issue 22 come from tests/r/means_reference.R).
 
 Tolerances (issue 12): chi-square 0.1% relative; fit indices (CFI, TLI, RMSEA and its CI,
 SRMR, their scaled and robust versions) 0.002; loadings and standardized estimates 0.02;
@@ -14,13 +15,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor.stats.sem.cfa import CFAWarning, cfa
+from monitor.stats.sem.cfa import CFAWarning, cfa, growth
 from monitor.stats.sem.modindices import modification_indices
 from monitor.stats.sem.syntax import ModelSyntaxError, parameter_table
 
 from .conftest import DATA, EXPECTED
 
 HS3 = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+LINEAR = "i =~ 1*t1 + 1*t2 + 1*t3 + 1*t4\ns =~ 0*t1 + 1*t2 + 2*t3 + 3*t4"
 TWO = "f1 =~ y1 + y2 + y3 + y4\nf2 =~ y5 + y6 + y7 + y8"
 BFI = "\n".join(f"{f} =~ " + " + ".join(f"{f}{i}" for i in range(1, 6)) for f in "ACENO")
 CHISQ = ("chisq", "chisq.scaled", "baseline.chisq", "chisq.scaling.factor")
@@ -54,6 +56,17 @@ CASES = {  # case: (data file, model, options), as in tests/r/cfa_reference.R
                                           {"group": "school", "group_equal": ("loadings", "intercepts")}),
     "hs_invariance_loadings_intercepts_residuals": (
         "holzinger_swineford.csv", HS3, {"group": "school", "group_equal": ("loadings", "intercepts", "residuals")}),
+    # mean structures (tests/r/means_reference.R): one `~ 1` line fits the means of every item
+    "hs_intercept": ("holzinger_swineford.csv", HS3 + "\nx1 ~ 1", {}),
+    "hs_intercept_mlr": ("holzinger_swineford.csv", HS3 + "\nx1 ~ 1", {"estimator": "MLR"}),
+    "hs_meanstructure": ("holzinger_swineford.csv", HS3, {"meanstructure": True}),
+    "hs_latent_mean": ("holzinger_swineford.csv", HS3 + "\nvisual ~ 1\nx1 ~ 0*1", {}),
+    "hs_intercept_school": ("holzinger_swineford.csv", HS3 + "\nx1 ~ 1", {"group": "school"}),
+    "hs_latent_mean_fiml_mlr": ("holzinger_swineford_missing.csv", HS3 + "\nvisual ~ 1\nx1 ~ 0*1",
+                                {"missing": "fiml", "estimator": "MLR"}),
+    "growth_linear": ("demo_growth.csv", LINEAR, {}),
+    "growth_linear_mlr": ("demo_growth.csv", LINEAR, {"estimator": "MLR"}),
+    "growth_covariates": ("demo_growth.csv", LINEAR + "\ni ~ x1 + x2\ns ~ x1 + x2", {}),
     "ord5_wlsmv": ("ordinal_5cat_8items.csv", TWO, {"estimator": "WLSMV", "ordered": True}),
     "ord5_dwls": ("ordinal_5cat_8items.csv", TWO, {"estimator": "DWLS", "ordered": True}),
     "ord4_wlsmv": ("ordinal_4cat_6items.csv", "f =~ y1 + y2 + y3 + y4 + y5 + y6", {"estimator": "WLSMV", "ordered": True}),
@@ -68,6 +81,9 @@ for _step in ("configural", "thresholds", "thresholds_loadings", "thresholds_loa
         "group_equal": () if _step == "configural" else tuple(_step.split("_"))})
 
 
+FUNCTIONS = {case: growth for case in CASES if case.startswith("growth")}  # lavaan's growth(); cfa() otherwise
+
+
 @pytest.fixture(scope="module")
 def fits():
     cache = {}
@@ -80,7 +96,7 @@ def fits():
                 frame = frame.drop(columns=[c for c in frame if not c.startswith("y") and c != options.get("group")])
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", CFAWarning)  # listwise loss, Heywood cases...: tested below
-                cache[case] = cfa(frame, model, **options)
+                cache[case] = FUNCTIONS.get(case, cfa)(frame, model, **options)
         return cache[case]
     return get
 
@@ -297,3 +313,40 @@ def test_parameter_table_reads_modifiers_and_adds_lavaan_defaults():
     assert ("y", "~~", "y") in first and ("z", "~~", "z") in first and first[("z", "~~", "z")].extra["fixed_x"]
     assert first[("y", "~", "z")].value == 0.1 and first[("y", "~", "score")].free
     assert roles["latent"] == ["f"] and roles["exogenous_observed"] == ["z", "score"]
+
+
+def test_means_are_fitted_once_the_model_names_one(fits):
+    """Issue 22: `x1 ~ 1` used to add one free intercept left at its start value (df 23, 22
+    parameters); lavaan fits all nine intercepts (df 24, 30 parameters) and so do we."""
+    for case in ("hs_intercept", "hs_meanstructure"):
+        fit = fits(case)
+        assert (fit.fit["npar"], fit.fit["df"]) == (30, 24)
+        intercepts = fit.estimates.query("op == '~1'").set_index("lhs")
+        assert intercepts.loc["x1", "est"] == pytest.approx(4.936, abs=0.001)  # lavaan: the sample mean
+        assert (intercepts.loc[[f"x{i}" for i in range(1, 10)], "se"] > 0).all()
+        assert (intercepts.loc[["visual", "textual", "speed"], ["est", "se"]] == 0).all(axis=None)
+    means = fits("hs_latent_mean").estimates.query("op == '~1'").set_index("lhs")
+    assert means.loc["visual", "se"] > 0 and means.loc["x1", "est"] == 0
+
+
+def test_growth_means_and_refit(fits):
+    fit = fits("growth_linear")
+    assert (fit.fit["npar"], fit.fit["df"]) == (9, 5)
+    means = fit.estimates.query("op == '~1'").set_index("lhs")
+    assert (means.loc[["t1", "t2", "t3", "t4"], "est"] == 0).all()  # int.ov.free = FALSE
+    assert (means.loc[["i", "s"], "se"] > 0).all()  # int.lv.free = TRUE
+    np.testing.assert_allclose(fit.refit(_data("demo_growth.csv")), fit.estimates["est"], atol=1e-6)
+
+
+def test_unchanged_models_keep_no_mean_structure(fits):
+    assert fits("hs_std_lv").estimates.query("op == '~1'").empty
+    assert fits("hs_std_lv").fit["df"] == 24
+
+
+@pytest.mark.parametrize(("model", "named"), [
+    (HS3 + "\nx1 | t1", "x1|t1"),  # a threshold of a continuous item
+    (HS3 + "\nx2 ~*~ x2", "x2~*~x2"),  # a scale factor of a continuous item
+])
+def test_a_parameter_outside_the_likelihood_is_an_error(model, named):
+    with pytest.raises(ValueError, match=f"cannot be estimated: {named.replace('|', '[|]').replace('*', '[*]')}$"):
+        cfa(_data("holzinger_swineford.csv"), model)

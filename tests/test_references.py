@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from html.parser import HTMLParser
 
 import pytest
 
 import monitor
-from monitor.analyses.references import REFERENCES, format_reference, reference_keys, reference_list
+from monitor.analyses.references import REFERENCES, bibtex, format_reference, reference_keys, reference_list
+from monitor.analyses.tables import LATEX_LETTERS
 
 
 def keys_in_use() -> dict[str, tuple[str, ...]]:
@@ -102,3 +104,58 @@ def test_citation_file_and_licence_match_the_package():
     assert [a["family-names"] for a in thesis["authors"]] == ["Mejres", "Erve", "Veenendaal"]
     licence = (PROJECT_ROOT / "LICENSE").read_text(encoding="utf-8")
     assert licence.startswith("MIT License\n\nCopyright (c) 2026 Samenwerkingsmonitor contributors\n")
+
+
+#: Fields BibTeX's standard styles require of each entry type (and author, year for all).
+REQUIRED = {"article": {"title", "journal", "volume", "pages"}, "book": {"title", "publisher"},
+            "manual": {"title"}, "mastersthesis": {"title", "school"},
+            "inproceedings": {"title", "booktitle"}}
+
+
+def parse_bibtex(source: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """A small BibTeX reader: ``@type{key, name = {value}, ...}`` with balanced braces; fails on
+    anything else (text between entries, an unbalanced brace, a key twice)."""
+    entries, position = {}, 0
+    for match in re.finditer(r"@(\w+)\{([A-Za-z0-9_:-]+),\n", source):
+        assert not source[position:match.start()].strip(), source[position:match.start()]
+        depth, end = 1, match.end()
+        while depth:
+            assert end < len(source), f"unbalanced braces in {match.group(2)}"
+            depth += {"{": 1, "}": -1}.get(source[end], 0) if source[end - 1] != "\\" else 0
+            end += 1
+        body = source[match.end():end - 1]
+        fields = {}
+        for line in body.splitlines():
+            name, value = re.fullmatch(r"  (\w+) = \{(.*)\},", line).groups()
+            assert value.count("{") == value.count("}"), (match.group(2), name)
+            fields[name] = value
+        assert match.group(2) not in entries
+        entries[match.group(2)] = (match.group(1), fields)
+        position = end
+    assert not source[position:].strip()
+    return entries
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_bibtex_has_one_valid_entry_per_key_with_the_list_data(language):
+    source = bibtex([*reference_keys(), "lavaan"], language)
+    entries = parse_bibtex(source)
+    assert list(entries) == reference_keys()  # each key once, in reference-list order
+    assert {ch for ch in source if not ch.isascii() and ch not in LATEX_LETTERS} == set()
+    for key, (kind, fields) in entries.items():
+        ref = REFERENCES[key]
+        assert kind in REQUIRED and REQUIRED[kind] | {"author", "year"} <= set(fields), key
+        assert fields["title"].startswith("{") and fields["title"].endswith("}")  # sentence case kept
+        assert fields.get("doi", "") == ref.doi and fields.get("url", "") == ref.url, key
+        assert "–" not in fields.get("pages", "") and (ref.year in fields["year"] or "{" in ref.year), key
+        entry = format_reference(key, language)
+        for field in ("journal", "publisher", "school"):
+            if field in fields:
+                assert fields[field].replace("\\&", "&") in entry.replace("\\", ""), (key, field)
+    assert entries["lavaan"][1]["pages"] == "1--36" and entries["lavaan"][1]["volume"] == "48"
+    assert entries["hu_bentler1999"][1]["author"] == "Hu, L. and Bentler, P. M."
+    assert entries["r_core"][1]["author"] == "{R Core Team}"  # a group, not a surname "Team"
+    assert entries["mejres_thesis"][1]["year"] == ("z.d." if language == "nl" else "n.d.")
+    assert "$\\alpha$" in entries["zinbarg2005"][1]["title"]
+    with pytest.raises(ValueError, match="unknown reference"):
+        bibtex(["nobody2099"])

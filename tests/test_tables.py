@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -10,15 +11,19 @@ import pandas as pd
 import pytest
 
 from monitor.analyses.tables import (
+    LATEX_LETTERS,
     WIDE_COLUMNS,
+    apa_bounded,
     apa_latex,
     apa_markdown,
     apa_number,
     apa_p,
     export_table,
     header_labels,
+    latex_text,
     relative_path,
 )
+from monitor.core.texts import text
 
 
 def test_apa_numbers_have_no_negative_zero_no_booleans_and_dutch_commas():
@@ -72,11 +77,11 @@ def test_latex_export_has_booktabs_caption_note_and_apa_cells(known, tmp_path):
     assert tex.startswith("% Table 'regression'") and "\\usepackage{booktabs}" in tex.splitlines()[0]
     assert "\\toprule" in tex and "\\midrule" in tex and "\\bottomrule" in tex and "\\hline" not in tex
     assert "\\caption{Regression of the outcome}" in tex and "\\begin{table}" in tex and "longtable" not in tex
-    assert "Reflectief proces & 0.30 & 14 & \\textless{} .001 & yes & — \\\\" in tex
-    assert "Balans & 0.00 & 28 & .031 & no & -0.05 \\\\" in tex
+    assert "Reflectief proces & 0.30 & 14 & \\textless{} .001 & yes & --- \\\\" in tex
+    assert "Balans & 0.00 & 28 & .031 & no & $-$0.05 \\\\" in tex  # a true minus, not a hyphen
     # headers: Greek as math (pdfLaTeX has no Greek input), a long one wrapped in a nested tabular
     assert "Factor & $\\beta$ & df & p & Significant & \\begin{tabular}[b]{@{}r@{}}95\\% CI \\\\ lower\\end{tabular} \\\\" in tex
-    assert "\\emph{Note.} OLS. — = not applicable or not available." in tex
+    assert "\\emph{Note.} OLS. --- = not applicable or not available." in tex
     csv = pd.read_csv(paths["csv"], index_col=0)
     assert csv.loc["Balans", "beta"] == -0.0004 and csv.loc["Reflectief proces", "p_value"] == 0.0  # full precision
 
@@ -99,6 +104,45 @@ def test_paths_are_shown_relative(tmp_path, monkeypatch):
     assert relative_path(tmp_path / "out" / "t.tex") == "out/t.tex"
     assert relative_path(PROJECT_ROOT / "reports" / "thesis" / "t.tex", start=tmp_path) == "reports/thesis/t.tex"
     assert relative_path("/somewhere/else/t.tex", start=tmp_path) == "t.tex"
+
+
+def non_latex_characters(tex: str) -> set[str]:
+    """The characters of a .tex or .bib file that pdfLaTeX cannot typeset without packages: the
+    rule is ASCII, plus the accented Latin letters of Latin-1 (UTF-8 input, LaTeX's default)."""
+    return {ch for ch in tex if not ch.isascii() and ch not in LATEX_LETTERS}
+
+
+def hyphen_minus_numbers(tex: str) -> list[str]:
+    """Numbers written with a hyphen as their sign (``-0.05``, ``-,31``), outside comments."""
+    body = "\n".join(line for line in tex.splitlines() if not line.startswith("%"))
+    return re.findall(r"(?<![\w.,)\]}$-])-[.,]?\d[\d.,]*", body)  # "--" is a dash
+
+
+def test_apa_bounded_drops_the_leading_zero_in_any_template_format():
+    template = "R² = {r2:.3f} ({adj:.2f}), ΔCFI {d:+.3f}"  # as a catalogue text: the format is the template's
+    assert template.format(r2=apa_bounded(0.45678), adj=apa_bounded(0.4), d=apa_bounded(0.004)) == \
+        "R² = .457 (.40), ΔCFI +.004"
+    assert f"{apa_bounded(-0.0004, 'nl'):+.3f} {apa_bounded(-0.25, 'nl'):.2f}" == ",000 -,25"  # no negative zero
+    assert f"{apa_bounded(1.0):.2f} {apa_bounded(1.02):.2f}" == "1.00 1.02"  # only a value below 1 loses it
+    # through the catalogue: the template's own format, the language's decimal comma
+    assert text("th_model", "nl", n=3508, clusters=6, r2=apa_bounded(0.1234, "nl"),
+                adj=apa_bounded(0.1201, "nl")) == "n = 3.508 in 6 regio's; R² = ,123 (gecorrigeerd ,120)."
+
+
+def test_latex_has_true_minus_signs_and_no_raw_unicode(tmp_path):
+    table = pd.DataFrame({"beta": [-0.31, 0.42, np.nan], "delta_chi2": [-1.5, 2.0, 3.0], "text": [
+        "Kuder-Richardson → 2025-2026", "α ≥ .70, ω, β × 2, –1, — and “quoted” 95%", "Dvořák, ŁÓDŹ, é ë ü"]},
+        index=pd.Index(["a", "b", "c"], name="item"))
+    headers = header_labels([*table.columns, "item"], "en", extra={"delta_chi2": "Δχ²"})
+    tex = export_table(table, "symbols", tmp_path, "Δχ² and β → outcome", 1, bounded=("beta",),
+                       note="χ²(3) = -2.50; R² ≥ .10 – a range 1–5 — done.", headers=headers)["tex"].read_text()
+    assert not non_latex_characters(tex), non_latex_characters(tex)
+    assert not hyphen_minus_numbers(tex), hyphen_minus_numbers(tex)
+    assert "a & $-$.31 & $-$1.50 & Kuder-Richardson $\\rightarrow$ 2025-2026 \\\\" in tex  # words keep hyphens
+    assert "$\\alpha$ $\\geq$ .70, $\\omega$, $\\beta$ $\\times$ 2, --1, --- and ``quoted'' 95\\%" in tex
+    assert "Dvo\\v{r}\\'{a}k" not in tex and "Dvo\\v{r}ák" in tex and "\\L{}ÓD\\'{Z}" in tex
+    assert "$\\Delta$$\\chi$\\textsuperscript{2}" in tex and "$\\chi$\\textsuperscript{2}(3) = $-$2.50" in tex
+    assert latex_text("−0.5 and 1\u00a0000") == "$-$0.5 and 1~000"  # a Unicode minus, a no-break space
 
 
 PREAMBLE = "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{booktabs,longtable,pdflscape}\n"
@@ -136,3 +180,24 @@ def test_exported_tables_compile_with_pdflatex(known, tmp_path):
              export_table(hostile, "hostile", tmp_path, "Hostile & 100%", 2, note="50% ~ _")["tex"],
              export_table(wide, "wide", tmp_path, "Wide", 3, bounded=tuple(wide.columns))["tex"]]
     compile_tex(paths, tmp_path)
+
+
+def test_validity_exports_are_pdflatex_safe_with_apa_prose_and_a_bib_file(tmp_path):
+    from monitor.analyses import validity
+    from monitor.analyses.references import BIBTEX_FILE
+    from monitor.stats.factor import correlation_matrix
+
+    vd = validity.load_validity_data(module="vertrouwen", language="nl")
+    reliability, items, sentence = validity.reliability_tables(vd)
+    assert not re.search(r"\b0,\d", sentence), sentence  # alpha in prose: ",81", never "0,81" (APA)
+    suitability, sentence = validity.suitability(vd, correlation_matrix(vd.items))
+    assert "KMO = ," in sentence and not re.search(r"\b0,\d", sentence), sentence
+    assert not re.search(r"\b0[.,]\d", validity.criteria("cfa", "en") + validity.criteria("reconsider", "nl"))
+    validity.export_tables({"suitability": suitability, "reliability": reliability, "item_statistics": items},
+                           tmp_path, "nl")
+    written = sorted(tmp_path.glob("*.tex"))
+    assert len(written) == 3 and (tmp_path / BIBTEX_FILE).exists()
+    for path in [*written, tmp_path / BIBTEX_FILE]:
+        tex = path.read_text(encoding="utf-8")
+        assert not non_latex_characters(tex), (path.name, non_latex_characters(tex))
+        assert not hyphen_minus_numbers(tex), (path.name, hyphen_minus_numbers(tex))

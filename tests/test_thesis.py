@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import papermill
@@ -188,7 +190,9 @@ def test_findings_name_the_numbers(recovery):
     dutch = thesis.findings(td_nl, regression_nl, indirect_nl, thesis.perspectives(td_nl, None)[0])
     assert thesis.model_summary(summary, "nl").startswith(f"n = {summary['n'] // 1000}.")
     assert "De sterkste voorspeller van de ervaren transformatieresultaten is **Reflectief proces**" in dutch
-    assert "Reflectieve ruimte in de governance" in dutch and "β = 0," in dutch
+    assert "Reflectieve ruimte in de governance" in dutch and "β = ," in dutch and "β = 0," not in dutch  # APA
+    assert re.search(r"R² = ,\d{3} \(gecorrigeerd ,\d{3}\)", thesis.model_summary(summary, "nl"))
+    assert "β = ." in text and not re.search(r"β = -?0\.|\(-?0\.\d{3}, 95% CI -?0\.", text)  # β, indirect: APA
     assert "Reflective space in the governance" in text
 
 
@@ -199,6 +203,45 @@ def test_figures_saved_for_a_thesis(tmp_path):
     ax.plot([1, 2], [3, 4])
     paths = thesis.save_figure(fig, "demo", tmp_path)
     assert [p.suffix for p in paths] == [".png", ".svg"] and all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_figures_are_identical_on_every_run(tmp_path):
+    """Two runs (two figures drawn from the same numbers) write byte-identical PNG and SVG: no
+    date in the SVG, ids salted with a fixed salt, not a random one."""
+    import matplotlib.pyplot as plt
+
+    table = pd.DataFrame({"beta": [0.31, -0.12, 0.05], "ci_low": [0.2, -0.2, -0.03], "ci_high": [0.42, -0.04, 0.13]},
+                         index=["Reflectief proces", "Argumentatief proces", "Balans"])
+    runs = []
+    for run in ("first", "second"):
+        fig = thesis.coefficient_figure(table, "Coëfficiënten", "nl")
+        runs.append([path.read_bytes() for path in thesis.save_figure(fig, "coefficients", tmp_path / run)])
+        plt.close(fig)
+    assert runs[0] == runs[1]
+    svg = runs[0][1].decode("utf-8")
+    assert "<dc:date>" not in svg and 'id="' in svg and plt.rcParams["svg.hashsalt"] is None  # global rc untouched
+
+
+def test_regression_note_carries_the_few_clusters_warning(recovery, tmp_path):
+    import dataclasses
+
+    td, _truth = recovery
+    regression, summary, _mediation, _indirect = thesis.explanatory_models(td, n_boot=20)
+    assert summary["clusters"] == thesis.FEW_CLUSTERS  # 20 regions: enough, no warning
+    many = thesis.show_table(td, {}, "regression", regression, n=summary["n"], clusters=summary["clusters"],
+                             r2=summary["r2"])
+    assert "Cameron &amp; Miller, 2015\\); R² = \\." in many and "too small" not in many  # R² without leading zero
+    td_nl, tables = dataclasses.replace(td, language="nl"), {}
+    few = thesis.show_table(td_nl, tables, "regression", regression, n=summary["n"], clusters=6, r2=summary["r2"])
+    warning = thesis.few_clusters(6, "nl")
+    assert warning.startswith("Met maar 6 regio's als clusters") and warning in thesis.model_summary(
+        {**summary, "clusters": 6}, "nl")
+    thesis.export_tables(td_nl, tables, tmp_path)
+    md, tex = (tmp_path / "regression.md").read_text(encoding="utf-8"), (tmp_path / "regression.tex").read_text("utf-8")
+    for written in (few, md):
+        assert "Met maar 6 regio's als clusters zijn clusterrobuuste standaardfouten vaak te klein" in written
+    assert "Met maar 6 regio's als clusters zijn clusterrobuuste standaardfouten vaak te klein" in tex
+    assert tex.index("\\emph{Noot.}") < tex.index("Met maar 6 regio's")
 
 
 def test_thesis_tables_are_apa_in_the_chosen_language(recovery, tmp_path, monkeypatch):
@@ -216,7 +259,7 @@ def test_thesis_tables_are_apa_in_the_chosen_language(recovery, tmp_path, monkey
     assert "| Factor " in md and "95%\\-BI onder" in md and "p_value" not in md and "ci_low" not in md
     row = next(line for line in md.splitlines() if line.startswith("| Reflectief proces"))
     beta = regression.loc["Reflectief proces", "beta"]
-    assert f"{beta:.2f}".replace(".", ",") in row and "&lt; ,001" in row  # p = 0 in 8,000 answers
+    assert f" {f'{beta:.2f}'.replace('0.', ',', 1)} | " in row and "&lt; ,001" in row  # β as APA: ,28; p = 0
     assert f"*Noot.* Kleinste\\-kwadratenregressie op z\\-scores; n = {summary['n'] // 1000}\\.{summary['n'] % 1000:03d};" in md
     perspectives, note = thesis.perspectives(td, None)
     md = thesis.show_table(td, tables, "perspectives", perspectives, first="gemeente", second="zorgaanbieder",
@@ -270,6 +313,29 @@ def test_notebook_in_dutch_shows_apa_tables_relative_paths_and_references(render
     assert "## Literatuur" in shown and "Mejres, R\\., van Erve" in shown and "Rosseel, Y\\." in shown
     written = sorted(p.name for p in (folder / "tabellen").glob("*.tex"))
     assert len(written) == 14 and "correlations.tex" in written
+
+
+def test_notebook_exports_are_thesis_ready(rendered_nl):
+    """Every .tex and the .bib file: pdfLaTeX-safe characters, true minus signs; the regression
+    note warns of few clusters (the demo data have six regions); the figures are deterministic."""
+    from monitor.analyses.references import BIBTEX_FILE
+
+    from .test_references import parse_bibtex
+    from .test_tables import hyphen_minus_numbers, non_latex_characters
+
+    folder, _nb = rendered_nl
+    out = folder / "tabellen"
+    for path in [*sorted(out.glob("*.tex")), out / BIBTEX_FILE]:
+        tex = path.read_text(encoding="utf-8")
+        assert not non_latex_characters(tex), (path.name, non_latex_characters(tex))
+        assert not hyphen_minus_numbers(tex), (path.name, hyphen_minus_numbers(tex))
+    assert set(parse_bibtex((out / BIBTEX_FILE).read_text(encoding="utf-8"))) == set(thesis.REFERENCES)
+    for suffix in ("md", "tex"):
+        assert "als clusters zijn clusterrobuuste standaardfouten vaak te klein" in \
+            (out / f"regression.{suffix}").read_text(encoding="utf-8")
+    assert "$-$" in (out / "correlations.tex").read_text(encoding="utf-8") + \
+        (out / "efa_loadings.tex").read_text(encoding="utf-8")
+    assert "<dc:date>" not in (out / "coefficients.svg").read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(__import__("shutil").which("pdflatex") is None,

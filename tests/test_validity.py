@@ -10,7 +10,6 @@ import pytest
 from monitor.analyses import validity
 from monitor.analyses.tables import apa_number, export_table
 from monitor.core.config import NOTEBOOKS_DIR
-from monitor.core.texts import number
 from monitor.stats.factor import correlation_matrix
 
 
@@ -44,9 +43,9 @@ def test_sentences_carry_the_computed_numbers(vd):
     r = correlation_matrix(vd.items)
     table, sentence = validity.suitability(vd, r)
     # The fixture reports in Dutch: numbers with a decimal comma.
-    assert f"KMO = {number(table.loc['KMO (overall)', 'MSA'], '.2f', 'nl')}" in sentence
+    assert f"KMO = {apa_number(table.loc['KMO (overall)', 'MSA'], 2, True, 'nl')}" in sentence  # APA: ,85
     rel, items, sentence = validity.reliability_tables(vd)
-    assert number(rel["alpha"].min(), ".2f", "nl") in sentence and rel["alpha"].idxmin() in sentence
+    assert apa_number(rel["alpha"].min(), 2, True, "nl") in sentence and rel["alpha"].idxmin() in sentence
 
 
 def test_items_to_reconsider_flags_a_bad_item(vd):
@@ -87,12 +86,12 @@ def test_a_module_missing_from_the_data_is_named(tmp_path, instrument):
 
 
 def test_thresholds_in_prose_come_from_the_constants(monkeypatch):
-    assert "0.40" in validity.criteria("efa", "en") and "0,30" in validity.criteria("efa", "nl")
+    assert "below .40" in validity.criteria("efa", "en") and " ,30 " in validity.criteria("efa", "nl")  # APA
     monkeypatch.setattr(validity, "PRIMARY_CUT", 0.35)
     monkeypatch.setattr(validity, "CHEN_CFI_DROP", 0.02)
-    assert "below 0.35" in validity.criteria("efa", "en")
-    assert "at most 0.020" in validity.criteria("invariance", "en")
-    assert "CFI ≥ 0.95" in validity.criteria("cfa", "en")
+    assert "below .35" in validity.criteria("efa", "en")
+    assert "at most .020" in validity.criteria("invariance", "en")
+    assert "CFI ≥ .95" in validity.criteria("cfa", "en")
     # The notebook's Markdown cells state no cut-off of their own.
     import json
     import re

@@ -10,11 +10,19 @@ The LaTeX needs ``\usepackage{booktabs}``; a wide table (more than :data:`WIDE_C
 is a ``longtable`` on a ``landscape`` page (``\usepackage{longtable}``, ``\usepackage{pdflscape}``).
 Each ``.tex`` file says so in its first lines. Words (Table/Tabel, Note./Noot., yes/ja) follow
 ``language``; Dutch numbers take a decimal comma, as the notebooks' prose does.
+
+The LaTeX is for pdfLaTeX without extra packages: a negative number has a true minus sign
+(``$-$``, not a hyphen), dashes are ``--``/``---``, Greek letters and math symbols (β, χ², Δ, ×,
+≥, →) are commands, quotes are TeX quotes, and the only characters beyond ASCII left in a file
+are the accented Latin letters of :data:`LATEX_LETTERS` (é, ë, ü: UTF-8, LaTeX's default input
+encoding since 2018); any other accented letter becomes an accent command (``\v{c}``)
+(:func:`latex_text`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +35,9 @@ from ..core.escaping import csv_safe, escape_latex, escape_markdown
 from ..core.files import atomic_write, atomic_writer, ensure_folder
 from ..core.texts import check_language, dutch
 
-__all__ = ["apa_number", "apa_p", "apa_table", "apa_markdown", "apa_latex", "export_table",
-           "header_labels", "relative_path", "WIDE_COLUMNS", "PAGE_WIDTH_PT", "LANDSCAPE_WIDTH_PT", "HEADERS"]
+__all__ = ["apa_number", "apa_p", "apa_bounded", "apa_table", "apa_markdown", "apa_latex", "latex_text",
+           "export_table", "header_labels", "relative_path", "WIDE_COLUMNS", "PAGE_WIDTH_PT", "LANDSCAPE_WIDTH_PT",
+           "HEADERS", "LATEX_LETTERS"]
 
 #: More columns than this (index included) make a table wide: longtable on a landscape page.
 WIDE_COLUMNS = 8
@@ -36,9 +45,36 @@ WIDE_COLUMNS = 8
 P_COLUMNS = ("p", "p_value", "p-value", "pvalue", "delta_p")
 INTEGER_COLUMNS = ("n", "N", "k", "df", "delta_df", "position", "items_intended_here", "clusters")
 
-_TEX_SYMBOLS = {"β": r"$\beta$", "χ": r"$\chi$", "²": r"\textsuperscript{2}", "α": r"$\alpha$",
-                "ω": r"$\omega$", "Δ": r"$\Delta$", "×": r"$\times$", "≥": r"$\geq$", "≤": r"$\leq$"}
-_TEX_SYMBOL = re.compile("|".join(map(re.escape, _TEX_SYMBOLS)))
+#: Characters beyond ASCII a ``.tex`` file may hold: the accented Latin letters of Latin-1
+#: (pdfLaTeX reads them as UTF-8 without a package; ``\usepackage[T1]{fontenc}`` sets them best).
+LATEX_LETTERS = frozenset(chr(c) for c in range(0xC0, 0x100) if chr(c) not in "×÷")
+#: Every other character the exports can contain, as a command pdfLaTeX knows without packages.
+_TEX_SYMBOLS = {
+    "α": r"$\alpha$", "β": r"$\beta$", "γ": r"$\gamma$", "δ": r"$\delta$", "ε": r"$\varepsilon$",
+    "η": r"$\eta$", "θ": r"$\theta$", "κ": r"$\kappa$", "λ": r"$\lambda$", "μ": r"$\mu$", "µ": r"$\mu$",
+    "ν": r"$\nu$", "π": r"$\pi$", "ρ": r"$\rho$", "σ": r"$\sigma$", "τ": r"$\tau$", "φ": r"$\phi$",
+    "χ": r"$\chi$", "ψ": r"$\psi$", "ω": r"$\omega$", "Γ": r"$\Gamma$", "Δ": r"$\Delta$", "Θ": r"$\Theta$",
+    "Λ": r"$\Lambda$", "Π": r"$\Pi$", "Σ": r"$\Sigma$", "Φ": r"$\Phi$", "Ψ": r"$\Psi$", "Ω": r"$\Omega$",
+    "¹": r"\textsuperscript{1}", "²": r"\textsuperscript{2}", "³": r"\textsuperscript{3}",
+    "₀": r"$_0$", "₁": r"$_1$", "₂": r"$_2$", "₃": r"$_3$", "ₕ": r"$_h$",
+    "×": r"$\times$", "÷": r"$\div$", "±": r"$\pm$", "−": r"$-$", "≥": r"$\geq$", "≤": r"$\leq$",
+    "≠": r"$\neq$", "≈": r"$\approx$", "∞": r"$\infty$", "√": r"$\surd$", "·": r"$\cdot$", "°": r"$^\circ$",
+    "→": r"$\rightarrow$", "←": r"$\leftarrow$", "↔": r"$\leftrightarrow$", "⇒": r"$\Rightarrow$",
+    "↑": r"$\uparrow$", "↓": r"$\downarrow$", "•": r"$\bullet$",
+    "–": "--", "—": "---", "‐": "-", "‑": "-", "‘": "`", "’": "'", "‚": ",", "“": "``", "”": "''", "„": ",,",
+    "«": "<<", "»": ">>", "…": r"\ldots{}", "\u00a0": "~", "\u202f": "~", "\u2009": r"\,", "\u200b": "",
+    "\u00ad": "", "§": r"\S{}", "¶": r"\P{}", "©": r"\copyright{}", "†": r"\dag{}", "‡": r"\ddag{}",
+    "œ": r"\oe{}", "Œ": r"\OE{}", "ł": r"\l{}", "Ł": r"\L{}",
+    "ı": r"\i{}", "€": "EUR", "£": r"\pounds{}", "¿": "?`", "¡": "!`", "ª": "a", "º": "o",
+}
+_TEX_SYMBOL = re.compile("|".join(map(re.escape, sorted(_TEX_SYMBOLS, key=len, reverse=True))))
+#: Combining accents (after Unicode decomposition) as LaTeX accent commands.
+_TEX_ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
+                "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
+                "\u0327": "c", "\u0328": "k"}
+#: A hyphen that is a minus sign: before a digit (or a decimal point and a digit), not inside a
+#: word or a range (``Kuder-Richardson``, ``2025-2026`` keep their hyphen).
+_MINUS = re.compile(r"(?<![\w.,)\]}])-(?=[.,]?\d)")
 
 
 def _missing(value) -> bool:
@@ -70,6 +106,37 @@ def apa_number(value, decimals: int = 2, bounded: bool = False, language: str = 
     else:
         return str(value)
     return dutch(text) if language == "nl" else text
+
+
+class _Bounded:
+    """A statistic that cannot exceed 1, for a text template: any float format spec of the
+    template (``{kmo:.2f}``, ``{dcfi:+.3f}``) as APA writes it, without the leading zero when the
+    value is below 1 in size; Dutch decimal comma; never a negative zero. Not a float, so
+    :func:`monitor.core.texts.text` leaves its formatting here."""
+
+    def __init__(self, value, language: str):
+        self.value, self.language = float(value), check_language(language)
+
+    def __format__(self, spec: str) -> str:
+        written = format(self.value, spec or ".2f")
+        if written[:1] in "+-" and not any(ch in "123456789" for ch in written):
+            written = written[1:]  # rounds to zero: no sign
+        if spec.endswith("f") and abs(self.value) < 1:
+            written = re.sub(r"^([ +-]?)0\.", r"\1.", written)
+        return dutch(written) if self.language == "nl" else written
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+
+def apa_bounded(value, language: str = "en") -> _Bounded:
+    """``value`` for a text template as a statistic that cannot exceed 1 (R², KMO, α, ω, r, p,
+    a standardized β, CFI, RMSEA): the template's own format spec, without the leading zero.
+
+    >>> "R² = {r2:.3f}, ΔCFI {d:+.3f}".format(r2=apa_bounded(0.4567), d=apa_bounded(-0.0042, "nl"))
+    'R² = .457, ΔCFI -,004'
+    """
+    return _Bounded(value, language)
 
 
 def apa_p(p, language: str = "en") -> str:
@@ -192,10 +259,28 @@ def apa_markdown(table: pd.DataFrame, title: str, number: int | None = None, not
     return text
 
 
-def _tex(text: str) -> str:
-    """Escaped LaTeX text with the few Greek and math symbols of headers and notes as commands
-    (pdfLaTeX's default input encoding has no Greek)."""
-    return _TEX_SYMBOL.sub(lambda m: _TEX_SYMBOLS[m.group(0)], escape_latex(text))
+def _tex_letter(char: str) -> str:
+    """An accented letter outside :data:`LATEX_LETTERS` as accent commands on its base letter
+    (``č`` -> ``\\v{c}``); a character that is neither becomes ``?``, never raw Unicode."""
+    base, *marks = unicodedata.normalize("NFD", char)
+    if not base.isascii() or not marks or any(m not in _TEX_ACCENTS for m in marks):
+        return "?"
+    for mark in marks:
+        base = f"\\{_TEX_ACCENTS[mark]}{{{base}}}"
+    return base
+
+
+def latex_text(value) -> str:
+    r"""Text for a pdfLaTeX document: escaped (:func:`monitor.core.escaping.escape_latex`), a
+    hyphen before a number as a true minus, symbols and Greek as commands, and no character
+    beyond ASCII except the accented letters of :data:`LATEX_LETTERS`.
+
+    >>> latex_text("β = -.25 → χ² ≥ 3 — Kuder-Richardson, Dvořák")
+    '$\\beta$ = $-$.25 $\\rightarrow$ $\\chi$\\textsuperscript{2} $\\geq$ 3 --- Kuder-Richardson, Dvo\\v{r}ák'
+    """
+    text = _MINUS.sub("$-$", escape_latex(unicodedata.normalize("NFC", str(value))))
+    text = _TEX_SYMBOL.sub(lambda m: _TEX_SYMBOLS[m.group(0)], text)
+    return "".join(ch if ch.isascii() or ch in LATEX_LETTERS else _tex_letter(ch) for ch in text)
 
 
 #: Text widths (pt) of LaTeX's article class, the narrowest common page: portrait, and a
@@ -266,32 +351,33 @@ def apa_latex(table: pd.DataFrame, name: str, title: str, note: str | None = Non
     spec = "".join(rf"p{{{width * digit:.0f}pt}}" if align == "p" else align for _, align, width in layout)
 
     def head_cell(lines, align):
-        cells = [_tex(line) for line in lines]
+        cells = [latex_text(line) for line in lines]
         if len(cells) == 1:
             return cells[0]
         return rf"\begin{{tabular}}[b]{{@{{}}{'l' if align == 'p' else align}@{{}}}}" + r" \\ ".join(cells) + \
             r"\end{tabular}"
 
     head = " & ".join(head_cell(lines, align) for lines, align, _ in layout) + r" \\"
-    lines = [rf"{escape_latex(r)} & " + " & ".join(escape_latex(v) for v in values) + r" \\"
+    lines = [rf"{latex_text(r)} & " + " & ".join(latex_text(v) for v in values) + r" \\"
              for r, values in zip(rows, formatted.to_numpy(), strict=True)]
     note_text = _note_text(note, has_missing, language)
-    note_line = rf"\raggedright\emph{{{texts.text('apa_note', language)}}} {_tex(note_text)}" if note_text else ""
+    note_line = rf"\raggedright\emph{{{texts.text('apa_note', language)}}} {latex_text(note_text)}" if note_text else ""
     packages = r"\usepackage{booktabs}" + (r", \usepackage{longtable} and \usepackage{pdflscape}" if wide else "")
     out = [f"% Table '{re.sub(r'[^A-Za-z0-9_-]', '', name)}', APA style. Needs {packages} in the preamble.",
-           "% Compiles with pdflatex (input UTF-8); Dutch documents: \\usepackage[dutch]{babel} for 'Tabel'."]
+           "% Compiles with pdflatex: ASCII but for accented Latin letters (UTF-8, LaTeX's default input; "
+           "\\usepackage[T1]{fontenc} sets them best); Dutch documents: \\usepackage[dutch]{babel} for 'Tabel'."]
     if wide:
         continued = (rf"\multicolumn{{{len(header)}}}{{l}}{{\emph{{\tablename\ \thetable\ "
                      rf"({texts.text('apa_continued', language)})}}}} \\")
         out += [r"\begin{landscape}", f"\\{size}", rf"\setlength{{\tabcolsep}}{{{_SIZES[size][1]:.0f}pt}}",
-                rf"\begin{{longtable}}{{{spec}}}", rf"\caption{{{_tex(title)}}}\label{{tab:{name}}} \\", r"\toprule",
+                rf"\begin{{longtable}}{{{spec}}}", rf"\caption{{{latex_text(title)}}}\label{{tab:{name}}} \\", r"\toprule",
                 head, r"\midrule", r"\endfirsthead", continued, r"\toprule", head, r"\midrule", r"\endhead",
                 r"\bottomrule", r"\endfoot", *lines, r"\end{longtable}"]
         out += [rf"{{{note_line}\par}}"] if note_line else []
         out += [r"\end{landscape}"]
     else:
         fit = [] if size == "normalsize" else [f"\\{size}", rf"\setlength{{\tabcolsep}}{{{_SIZES[size][1]:.0f}pt}}"]
-        out += [r"\begin{table}[htbp]", r"\centering", *fit, rf"\caption{{{_tex(title)}}}", rf"\label{{tab:{name}}}",
+        out += [r"\begin{table}[htbp]", r"\centering", *fit, rf"\caption{{{latex_text(title)}}}", rf"\label{{tab:{name}}}",
                 rf"\begin{{tabular}}{{{spec}}}", r"\toprule", head, r"\midrule", *lines, r"\bottomrule",
                 r"\end{tabular}"]
         out += [r"\par\smallskip", rf"{{\small {note_line}\par}}"] if note_line else []

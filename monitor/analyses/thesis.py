@@ -11,26 +11,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from ..core.config import INTERVENTIONS_PATH
 from ..core.escaping import escape_markdown
-from ..core.files import atomic_writer, ensure_folder
+from ..core.files import atomic_write, atomic_writer, ensure_folder
 from ..core.texts import dutch, text
 from ..core.yaml_files import load_yaml
 from ..stats import modelling
 from ..stats.effects import MIN_GROUP_SIZE, compare_groups
 from ..survey.scoring import theme_scores
 from . import validity
-from .references import reference_list
-from .tables import apa_markdown, apa_number, apa_p, export_table, header_labels, relative_path
+from .references import BIBTEX_FILE, bibtex, reference_list
+from .tables import apa_bounded, apa_markdown, apa_number, apa_p, export_table, header_labels, relative_path
 
 __all__ = ["ThesisData", "load_thesis_data", "research_question", "sample_tables", "factor_naming", "correlations",
            "explanatory_models", "model_summary", "path_summary", "coefficient_figure", "perspectives", "findings",
            "save_figure", "TABLES", "REFERENCES", "SIGNIFICANCE", "FEW_CLUSTERS", "ThesisTable", "show_table",
-           "export_tables", "references"]
+           "export_tables", "references", "few_clusters", "SVG_HASH_SALT"]
 
 #: The thesis tables: name -> (decimals, columns without a leading zero: they cannot exceed 1;
 #: ``("*",)``: every column, as the loadings).
@@ -42,7 +43,8 @@ TABLES: dict[str, tuple[int, tuple[str, ...]]] = {
     "reliability": (2, ("alpha", "ci_low", "ci_high", "std_alpha", "average_r", "omega_total")),
     "item_statistics": (2, ("missing_share", "floor_share", "ceiling_share", "item_rest_r", "alpha_if_deleted",
                             "p1", "p2", "p3", "p4", "p5")),
-    "correlations": (2, ()), "regression": (2, ()), "indirect_effects": (3, ()),
+    "correlations": (2, ()), "regression": (2, ("beta", "ci_low", "ci_high")),
+    "indirect_effects": (3, ("a", "b", "indirect", "direct", "total", "ci_low", "ci_high")),
     "invariance": (3, ("cfi", "tli", "rmsea", "rmsea_low", "rmsea_high", "srmr", "delta_cfi", "delta_rmsea")),
     "perspectives": (2, ()),
 }
@@ -52,8 +54,11 @@ _INDEX_NAMES = {"regression": "factor", "indirect_effects": "factor", "perspecti
 #: Level below which a predictor counts as significant in the findings (the widest APA mark).
 SIGNIFICANCE = modelling.STAR_LEVELS[-1][0]
 #: Below this many clusters, cluster-robust standard errors tend to be too small (Cameron &
-#: Miller 2015, "few clusters"); the model summary then warns.
+#: Miller 2015, "few clusters"); the model summary and the regression table's note then warn.
 FEW_CLUSTERS = 20
+#: A figure's SVG ids are hashes salted with this (matplotlib's ``svg.hashsalt``; by default a
+#: random salt per file), so the same figure gives the same file on every run.
+SVG_HASH_SALT = "samenwerkingsmonitor"
 #: Keys of :mod:`monitor.analyses.references` for the thesis and the methods the notebook applies.
 REFERENCES = ("mejres_thesis", "psych", "lavaan", "r_core", "factor_analyzer", "statsmodels", "kaiser1974",
               "bartlett1950", "horn1965", "olsson1979", "cronbach1951", "feldt1965", "mcdonald1999", "hu_bentler1999",
@@ -149,13 +154,21 @@ def explanatory_models(td: ThesisData, n_boot: int = 1000, seed: int = 2026):
     return table, summary, mediation, indirect
 
 
+def few_clusters(clusters: int | None, language: str = "en") -> str:
+    """The caution on cluster-robust standard errors from fewer than :data:`FEW_CLUSTERS`
+    clusters (Cameron & Miller, 2015), or ``""``: for the model summary and the regression note."""
+    if clusters is None or clusters >= FEW_CLUSTERS:
+        return ""
+    return text("th_few_clusters", language, clusters=int(clusters))
+
+
 def model_summary(summary: dict, language: str = "en") -> str:
-    """One sentence on the regression, with a caution when there are few clusters."""
-    sentence = text("th_model", language, n=summary["n"], clusters=summary["clusters"], r2=summary["r2"],
-                    adj=summary["adj_r2"])
-    if summary["clusters"] is not None and summary["clusters"] < FEW_CLUSTERS:
-        sentence += text("th_few_clusters", language, clusters=summary["clusters"])
-    return sentence
+    """One sentence on the regression (R² in APA style, no leading zero), with a caution when
+    there are few clusters."""
+    sentence = text("th_model", language, n=summary["n"], clusters=summary["clusters"],
+                    r2=apa_bounded(summary["r2"], language), adj=apa_bounded(summary["adj_r2"], language))
+    caution = few_clusters(summary["clusters"], language)
+    return f"{sentence} {caution}" if caution else sentence
 
 
 def path_summary(mediation, language: str = "en") -> str:
@@ -222,14 +235,15 @@ def findings(td: ThesisData, regression: pd.DataFrame, indirect: pd.DataFrame, g
     if len(significant):
         top = significant["beta"].abs().idxmax()
         lines.append(text("th_predictor", lang, outcome=md(td.label(td.outcome).lower()), name=md(top),
-                          beta=float(significant.loc[top, "beta"]), p=_p_phrase(significant.loc[top, "p_value"], lang),
+                          beta=apa_bounded(significant.loc[top, "beta"], lang), p=_p_phrase(significant.loc[top, "p_value"], lang),
                           k=len(significant), total=len(regression)))
     for name, row in significant[significant["beta"] < 0].iterrows():
-        lines.append(text("th_negative", lang, name=md(name), beta=float(row["beta"])))
+        lines.append(text("th_negative", lang, name=md(name), beta=apa_bounded(row["beta"], lang)))
     mediated = indirect[(indirect["ci_low"] > 0) | (indirect["ci_high"] < 0)]
     if len(mediated):
-        parts = [text("th_mediated_part", lang, name=md(name), indirect=float(row["indirect"]), low=float(row["ci_low"]),
-                      high=float(row["ci_high"])) for name, row in mediated.iterrows()]
+        parts = [text("th_mediated_part", lang, name=md(name), indirect=apa_bounded(row["indirect"], lang),
+                      low=apa_bounded(row["ci_low"], lang), high=apa_bounded(row["ci_high"], lang))
+                 for name, row in mediated.iterrows()]
         lines.append(text("th_mediated", lang, k=len(mediated), parts="; ".join(parts)))
     else:
         lines.append(text("th_no_mediation", lang))
@@ -253,13 +267,18 @@ def findings(td: ThesisData, regression: pd.DataFrame, indirect: pd.DataFrame, g
 
 
 def save_figure(fig, name: str, out_dir: str | Path) -> list[Path]:
-    """Save a figure as PNG and SVG for a thesis; returns the paths."""
+    """Save a figure as PNG and SVG for a thesis; returns the paths.
+
+    The files are the same on every run of the same figure: no creation date in the SVG
+    (``metadata={"Date": None}``) and its element ids salted with :data:`SVG_HASH_SALT`
+    (version control then shows only figures that changed)."""
     out_dir = ensure_folder(out_dir)  # a symbolic link planted as the folder is refused, never followed
     paths = []
     for suffix in ("png", "svg"):
         path = out_dir / f"{name}.{suffix}"
-        with atomic_writer(path) as tmp:  # whole or not at all
-            fig.savefig(tmp, format=suffix, dpi=200, bbox_inches="tight")
+        metadata = {"Date": None} if suffix == "svg" else {}
+        with atomic_writer(path) as tmp, mpl.rc_context({"svg.hashsalt": SVG_HASH_SALT}):  # whole or not at all
+            fig.savefig(tmp, format=suffix, dpi=200, bbox_inches="tight", metadata=metadata)
         paths.append(path)
     return paths
 
@@ -319,10 +338,12 @@ def _note_values(td: ThesisData, name: str, **context) -> dict:
                       marks=", ".join(f"{mark} p < {_level(level, lang)}" for level, mark
                                       in reversed(modelling.STAR_LEVELS)))
     if name == "invariance":
-        values.update(cfi=float(validity.CHEN_CFI_DROP), rmsea=float(validity.CHEN_RMSEA_RISE))
+        values.update(cfi=apa_bounded(validity.CHEN_CFI_DROP, lang), rmsea=apa_bounded(validity.CHEN_RMSEA_RISE, lang))
     if name == "perspectives":
         values["min_n"] = MIN_GROUP_SIZE
     values.update(context)
+    if "r2" in values:
+        values["r2"] = apa_bounded(values["r2"], lang)
     return values
 
 
@@ -344,7 +365,8 @@ def show_table(td: ThesisData, tables: dict, name: str, table: pd.DataFrame, **c
     values = _note_values(td, name, **context)
     title = text(f"th_tab_{name}", lang, **values)
     note_key = "th_note_sample" if name.startswith("sample_") else f"th_note_{name}"
-    note = " ".join(part for part in (text(note_key, lang, **values), extra_note) if part)
+    caution = few_clusters(values.get("clusters"), lang) if name == "regression" else ""
+    note = " ".join(part for part in (text(note_key, lang, **values), caution, extra_note) if part)
     frame = table.rename(index=lambda v: names.get(v, v) if isinstance(v, str) else v)
     if frame.index.name is None and name in _INDEX_NAMES:
         frame = frame.rename_axis(_INDEX_NAMES[name])
@@ -360,16 +382,19 @@ def show_table(td: ThesisData, tables: dict, name: str, table: pd.DataFrame, **c
 
 
 def export_tables(td: ThesisData, tables: dict, out_dir: str | Path) -> str:
-    """Write every kept table as CSV, Markdown and LaTeX (numbered as shown) and return a
-    Markdown paragraph naming the folder (relative, never a server path), the wide tables and
-    the LaTeX packages they need."""
+    """Write every kept table as CSV, Markdown and LaTeX (numbered as shown), and the references
+    as BibTeX (:data:`~monitor.analyses.references.BIBTEX_FILE`), and return a Markdown paragraph
+    naming the folder (relative, never a server path), the wide tables and the LaTeX packages
+    they need."""
     wide = []
     for number, (name, kept) in enumerate(tables.items(), start=1):
         paths = export_table(kept.frame, name, out_dir, kept.title, number, kept.decimals, kept.bounded, kept.note,
                              language=td.language, headers=kept.headers)
         if "\\begin{landscape}" in paths["tex"].read_text(encoding="utf-8"):  # apa_latex decided it is wide
             wide.append(name)
-    return text("th_exported", td.language, folder=relative_path(out_dir), wide=", ".join(wide) or "—")
+    atomic_write(ensure_folder(out_dir) / BIBTEX_FILE, bibtex(REFERENCES, td.language))
+    return text("th_exported", td.language, folder=relative_path(out_dir), wide=", ".join(wide) or "—",
+                bib=BIBTEX_FILE)
 
 
 def references(language: str = "en") -> str:

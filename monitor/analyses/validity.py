@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..core.config import DEMO_DATA
 from ..core.escaping import escape_markdown
+from ..core.files import atomic_write, ensure_folder
 from ..core.texts import dutch, text
 from ..stats import factor, plotting, reliability
 from ..stats.sem import measurement as sem
@@ -31,8 +32,8 @@ from ..survey.instrument import Background, Instrument, instrument_from_keys, lo
 from ..survey.responses import Responses, read_responses
 from ..survey.scoring import reverse_key
 from ..survey.synthetic import simulation_seed
-from .references import reference_list
-from .tables import apa_number, apa_p, export_table
+from .references import BIBTEX_FILE, bibtex, reference_list
+from .tables import apa_bounded, apa_number, apa_p, export_table
 
 __all__ = ["ValidityData", "load_validity_data", "simulation_seed", "sample_summary", "item_distributions", "correlations",
            "suitability",
@@ -279,8 +280,8 @@ def suitability(vd: ValidityData, correlation: pd.DataFrame) -> tuple[pd.DataFra
         bart = factor.bartlett_sphericity(correlation, len(vd.items))
     table = per_item.to_frame("MSA")
     table.loc["KMO (overall)"] = overall
-    sentence = text("suitability", vd.language, kmo_label=_kmo_label(overall, vd.language), kmo=overall,
-                    msa_min=float(per_item.min()), msa_item=escape_markdown(per_item.idxmin()), df=bart["df"],
+    sentence = text("suitability", vd.language, kmo_label=_kmo_label(overall, vd.language),
+                    kmo=apa_bounded(overall, vd.language), msa_min=apa_bounded(per_item.min(), vd.language), msa_item=escape_markdown(per_item.idxmin()), df=bart["df"],
                     chi2=bart["chi2"], p=format_p(bart["p_value"], vd.language))
     return table, _with_notes(sentence, notes, vd.language)
 
@@ -335,8 +336,9 @@ def factor_structure(vd: ValidityData, correlation: pd.DataFrame, n_factors: int
     fig.tight_layout()
     sentence = text("efa", vd.language, method=method, rotation=rotation,
                     correlation=text(f"corr_{correlation_kind}", vd.language),
-                    matched=matched, items=len(loadings), weak=weak, primary_cut=PRIMARY_CUT, cross=cross,
-                    cross_cut=CROSS_CUT, rmsr=result.fit_["rmsr"])
+                    matched=matched, items=len(loadings), weak=weak, primary_cut=apa_bounded(PRIMARY_CUT, vd.language),
+                    cross=cross, cross_cut=apa_bounded(CROSS_CUT, vd.language),
+                    rmsr=apa_bounded(result.fit_["rmsr"], vd.language))
     return result, _with_notes(sentence, notes, vd.language), fig
 
 
@@ -349,10 +351,11 @@ def reliability_tables(vd: ValidityData, polychoric: pd.DataFrame | None = None)
                                               polychoric=polychoric)
         items = pd.concat([reliability.item_analysis(vd.items[members], scale.min, scale.max).assign(scale=name)
                            for name, members in vd.scales.items()])
-    sentence = text("reliability_cut", vd.language, alpha_min=float(table["alpha"].min()),
-                    alpha_min_scale=escape_markdown(table["alpha"].idxmin()), alpha_max=float(table["alpha"].max()),
+    sentence = text("reliability_cut", vd.language, alpha_min=apa_bounded(table["alpha"].min(), vd.language),
+                    alpha_min_scale=escape_markdown(table["alpha"].idxmin()),
+                    alpha_max=apa_bounded(table["alpha"].max(), vd.language),
                     alpha_max_scale=escape_markdown(table["alpha"].idxmax()),
-                    below=int((table["alpha"] < ALPHA_CUT).sum()), cut=ALPHA_CUT)
+                    below=int((table["alpha"] < ALPHA_CUT).sum()), cut=apa_bounded(ALPHA_CUT, vd.language))
     return table, items, _with_notes(sentence, notes, vd.language)
 
 
@@ -363,8 +366,8 @@ def general_factor(vd: ValidityData) -> tuple[pd.Series, str]:
         return pd.Series(dtype=float), text("omega_h_few", vd.language, k=vd.n_scales)
     with _noting() as notes:
         result = reliability.omega(vd.items, n_factors=vd.n_scales)
-    sentence = text("omega_h", vd.language, omega_h=result["omega_hierarchical"], omega_t=result["omega_total"],
-                    k=vd.n_scales)
+    sentence = text("omega_h", vd.language, omega_h=apa_bounded(result["omega_hierarchical"], vd.language),
+                    omega_t=apa_bounded(result["omega_total"], vd.language), k=vd.n_scales)
     return result, _with_notes(sentence, notes, vd.language)
 
 
@@ -404,9 +407,10 @@ def confirmatory(vd: ValidityData):
     ok = int(result.verdicts["acceptable"].sum())
     verdict = text("fit_good" if ok == 4 else "fit_mixed" if ok >= 2 else "fit_poor", vd.language)
     fit = result.fit
+    fit_indices = {k: apa_bounded(fit[k], vd.language)  # APA: no leading zero
+                   for k in ("cfi", "tli", "rmsea", "rmsea_low", "rmsea_high", "srmr")}
     sentence = text("cfa", vd.language, verdict=verdict, df=fit["df"], chi2=fit["chi2"], p=format_p(fit["p_value"], vd.language),
-                    cfi=fit["cfi"], tli=fit["tli"], rmsea=fit["rmsea"], rmsea_low=fit["rmsea_low"],
-                    rmsea_high=fit["rmsea_high"], srmr=fit["srmr"], ok=ok)
+                    ok=ok, **fit_indices)
     return result, _with_notes(sentence, notes + caught, vd.language)
 
 
@@ -430,9 +434,9 @@ def composite(vd: ValidityData, cfa_result) -> tuple[pd.DataFrame, str]:
     table = reliability.composite_reliability(cfa_result.loadings, _residual_variances(cfa_result))
     squared = cfa_result.factor_correlation.reindex(index=table.index, columns=table.index) ** 2
     table["max_r2"] = [squared.loc[f].drop(f).max() if len(table) > 1 else np.nan for f in table.index]
-    sentence = text("composite", vd.language, cr_min=float(table["composite_reliability"].min()),
-                    cr_max=float(table["composite_reliability"].max()),
-                    below=int((table["ave"] < AVE_CUT).sum()), cut=AVE_CUT,
+    sentence = text("composite", vd.language, cr_min=apa_bounded(table["composite_reliability"].min(), vd.language),
+                    cr_max=apa_bounded(table["composite_reliability"].max(), vd.language),
+                    below=int((table["ave"] < AVE_CUT).sum()), cut=apa_bounded(AVE_CUT, vd.language),
                     under_r2=int((table["ave"] < table["max_r2"]).sum()))
     return table, sentence
 
@@ -463,12 +467,15 @@ def invariance(vd: ValidityData, group: str | None, levels: list | None = None):
         return sem.invariance_holds(table, step, max_cfi_drop=CHEN_CFI_DROP, max_rmsea_rise=CHEN_RMSEA_RISE)
 
     if scalar_invariance(table):
-        conclusion = text("invariance_scalar", vd.language, dcfi=table.loc["scalar", "delta_cfi"],
-                          drmsea=table.loc["scalar", "delta_rmsea"])
+        conclusion = text("invariance_scalar", vd.language,
+                          dcfi=apa_bounded(table.loc["scalar", "delta_cfi"], vd.language),
+                          drmsea=apa_bounded(table.loc["scalar", "delta_rmsea"], vd.language))
     elif holds("metric"):
-        conclusion = text("invariance_metric", vd.language, dcfi=table.loc["scalar", "delta_cfi"])
+        conclusion = text("invariance_metric", vd.language,
+                          dcfi=apa_bounded(table.loc["scalar", "delta_cfi"], vd.language))
     else:
-        conclusion = text("invariance_none", vd.language, dcfi=table.loc["metric", "delta_cfi"])
+        conclusion = text("invariance_none", vd.language,
+                          dcfi=apa_bounded(table.loc["metric", "delta_cfi"], vd.language))
     label = vd.label(group) if group in vd.instrument.background_ids else group
     compared = sem.invariance_groups(data, vd.scales, group, levels)
     sentence = text("invariance", vd.language, group=escape_markdown(label),
@@ -493,17 +500,19 @@ def items_to_reconsider(vd: ValidityData, efa_result, item_stats: pd.DataFrame, 
         absolute = row.abs()
         main = absolute.idxmax()
         if absolute[main] < PRIMARY_CUT:
-            reasons.setdefault(item, []).append(text("reason_weak", lang, value=row[main]))
+            reasons.setdefault(item, []).append(text("reason_weak", lang, value=apa_bounded(row[main], lang)))
         if main != vd.target[item] and vd.target[item] in loadings.columns:
             reasons.setdefault(item, []).append(text("reason_misplaced", lang, factor=main))
         for other, value in absolute.drop(main).items():
             if value >= CROSS_CUT:
-                reasons.setdefault(item, []).append(text("reason_cross", lang, factor=other, value=row[other]))
+                reasons.setdefault(item, []).append(text("reason_cross", lang, factor=other,
+                                                         value=apa_bounded(row[other], lang)))
     for item, row in item_stats.iterrows():
         if row["item_rest_r"] < ITEM_REST_CUT:
-            reasons.setdefault(item, []).append(text("reason_item_rest", lang, value=row["item_rest_r"]))
+            reasons.setdefault(item, []).append(text("reason_item_rest", lang,
+                                                     value=apa_bounded(row["item_rest_r"], lang)))
         if row["alpha_if_deleted"] > reliability_table.loc[row["scale"], "alpha"] + 0.005:
-            reasons.setdefault(item, []).append(text("reason_alpha", lang, value=row["alpha_if_deleted"]))
+            reasons.setdefault(item, []).append(text("reason_alpha", lang, value=apa_bounded(row["alpha_if_deleted"], lang)))
         if row["ceiling_share"] > CEILING_CUT:
             reasons.setdefault(item, []).append(text("reason_ceiling", lang, value=row["ceiling_share"]))
         if row["missing_share"] > MISSING_CUT:
@@ -524,18 +533,21 @@ def criteria(step: str, language: str) -> str:
     """The sentence stating a step's thresholds, from the constants the code applies."""
     if step == "parallel":
         return text("criteria_parallel", language, quantile=PA_QUANTILE * 100)
+    def apa(value):  # loadings, correlations, alpha, AVE, fit indices: no leading zero (APA)
+        return apa_bounded(value, language)
+
     if step == "efa":
-        return text("criteria_efa", language, primary=PRIMARY_CUT, cross=CROSS_CUT)
+        return text("criteria_efa", language, primary=apa(PRIMARY_CUT), cross=apa(CROSS_CUT))
     if step == "reliability":
-        return text("criteria_reliability", language, alpha=ALPHA_CUT, ave=AVE_CUT)
+        return text("criteria_reliability", language, alpha=apa(ALPHA_CUT), ave=apa(AVE_CUT))
     if step == "cfa":
-        cut = {k: v[1] for k, v in sem.FIT_CUTOFFS.items()}
+        cut = {k: apa(v[1]) for k, v in sem.FIT_CUTOFFS.items()}
         return text("criteria_cfa", language, cfi=cut["cfi"], tli=cut["tli"], rmsea=cut["rmsea"], srmr=cut["srmr"])
     if step == "invariance":
-        return text("criteria_invariance", language, cfi=CHEN_CFI_DROP, rmsea=CHEN_RMSEA_RISE)
+        return text("criteria_invariance", language, cfi=apa(CHEN_CFI_DROP), rmsea=apa(CHEN_RMSEA_RISE))
     if step == "reconsider":
-        return text("criteria_reconsider", language, primary=PRIMARY_CUT, cross=CROSS_CUT, item_rest=ITEM_REST_CUT,
-                    ceiling=CEILING_CUT, missing=MISSING_CUT, mi=MI_CUT)
+        return text("criteria_reconsider", language, primary=apa(PRIMARY_CUT), cross=apa(CROSS_CUT),
+                    item_rest=apa(ITEM_REST_CUT), ceiling=CEILING_CUT, missing=MISSING_CUT, mi=MI_CUT)
     raise ValueError(f"no criteria for step {step!r}")
 
 
@@ -623,6 +635,8 @@ def export_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, language
         paths = export_table(table, name, out_dir, _title(name, language), number=number + 1, decimals=decimals,
                              bounded=bounded)
         rows.append({"table": name, **{k: os.path.relpath(v) for k, v in paths.items()}})
+    if rows:  # the works the tables rest on, for a thesis in LaTeX
+        atomic_write(ensure_folder(out_dir) / BIBTEX_FILE, bibtex(REFERENCE_KEYS, language))
     return pd.DataFrame(rows).set_index("table") if rows else pd.DataFrame()
 
 

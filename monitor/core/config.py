@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 __all__ = ["PROJECT_ROOT", "DATA_DIR", "INSTRUMENT_PATH", "INTERVENTIONS_PATH", "DEMO_DIR", "DEMO_DATA", "DEMO_TRUTH",
-           "REPORTS_DIR", "NOTEBOOKS_DIR", "KERNEL_NAME", "DEFAULT_MIN_GROUP_SIZE", "DEFAULT_MIN_COMMENT_GROUP_SIZE"]
+           "STORE_DIR", "REPORTS_DIR", "NOTEBOOKS_DIR", "KERNEL_NAME", "DEFAULT_MIN_GROUP_SIZE", "DEFAULT_MIN_COMMENT_GROUP_SIZE"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
@@ -15,6 +15,8 @@ INTERVENTIONS_PATH = DATA_DIR / "interventions.yaml"
 DEMO_DIR = DATA_DIR / "demo"
 DEMO_DATA = DEMO_DIR / "responses.csv"
 DEMO_TRUTH = DEMO_DIR / "truth.json"
+#: The wave store without ``--store`` (``monitor waves``): real respondents' answers, so git ignores it.
+STORE_DIR = DATA_DIR / "store"
 #: Where reports go without ``--out``: ``reports/``, or the folder :envvar:`MONITOR_REPORTS_DIR` names
 #: (the test suite points it at a temporary folder, so that it never writes into the checkout).
 REPORTS_DIR = Path(os.environ.get("MONITOR_REPORTS_DIR") or PROJECT_ROOT / "reports")

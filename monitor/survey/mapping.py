@@ -20,10 +20,20 @@ the export, says once how to read it::
     values:                    # background values: export value -> instrument value
       typeorg: {1: gemeente, 2: zorgaanbieder, 3: anders}
       region: {"Regio Hoog Heidezoom": "Regio Hoog-Heidezoom"}   # export column or instrument id
+    rows:                      # which rows count (monitor.survey.screening); without it, every row
+      status: Status           # previews, tests and spam are left out
+      finished: Finished       # unfinished responses are left out ...
+      progress: Progress
+      min_progress: null       # ... unless this is set: keep partial responses from this progress on
+      id: ResponseId           # the response id: read as a pseudonym; duplicates and drop_ids
+      duplicates: refuse       # or drop: keep the first, and say so
+      drop_ids: []             # responses to leave out
 
 Columns are named as :func:`monitor.survey.platforms.column_keys` names them (the header text, or
 ``#N`` for a blank or repeated header cell). Every export column must be mapped or ignored,
-so that nothing is silently dropped. A file without ``columns:`` and ``ignore:`` is for an export
+so that nothing is silently dropped; a column that identifies a person (IP address, e-mail, names,
+coordinates) is never mapped, and a platform's response id mapped to ``respondent_id`` is read as
+a pseudonym. A file without ``columns:`` and ``ignore:`` is for an export
 in the instrument's own form: its blocks (``values:``, ``answers:``, ``wave:``) name instrument
 ids. A ``values:`` line matches a cell however it is typed (case, accents, punctuation, spacing:
 :func:`monitor.core.names.name_key`), so one line renames every spelling of a name, and a region
@@ -52,12 +62,13 @@ from ..core.names import name_key
 from ..core.yaml_files import BoundedSafeLoader, YAMLBoundExceeded, load_yaml
 from .instrument import Instrument, fold_label
 from .platforms import column_keys
+from .screening import IDENTIFYING, RowRules, Screen, detect_fields, row_rules
 from .sources import DataError
 
 __all__ = ["Mapping", "MappingError", "load_mapping", "mapping_from", "MAPPING_KEYS", "CHECK_MARK"]
 
 MAPPING_KEYS = ("layout", "header_row", "skip_rows", "sheet", "wave", "columns", "ignore", "answers",
-                "item_answers", "values")
+                "item_answers", "values", "rows")
 #: The comment that marks a choice for review in a proposed mapping.
 CHECK_MARK = "# CHECK"
 MISSING_WORDS = ("missing", "ontbreekt", "weet niet")
@@ -111,6 +122,7 @@ class Mapping:
     path: Path | None = None
     unreviewed: int = 0
     plain: bool = False  # no columns: or ignore: the export's columns are the instrument's ids
+    rows: RowRules | None = None  # which rows count (monitor.survey.screening); None: every row
 
     @property
     def name(self) -> str:
@@ -140,6 +152,7 @@ class Mapping:
             for key in extra:
                 plan.wanted.pop(key, None)
             plan.width = len(names)
+            plan.screen = self._screen(column_keys(names), plan, row)
             return plan
         keys = column_keys(names)
         present = set(keys)
@@ -158,7 +171,37 @@ class Mapping:
             plan.wanted.pop(key, None)
         plan.width = len(names)
         plan.ignored = list(self.ignore)
+        plan.screen = self._screen(keys, plan, row)
         return plan
+
+    def _screen(self, keys: list[str], plan, row: int) -> Screen | None:
+        """The screening of this read (:mod:`monitor.survey.screening`): the ``rows:`` rules with
+        the batch key of each column they read, and the response id read as a pseudonym."""
+        found = detect_fields(keys)
+        id_key = self.keys_of(["respondent_id"]).get("respondent_id")
+        pseudonymise = "respondent_id" if not self.plain and id_key is not None and found.get("id") == id_key else None
+        if self.rows is None:
+            return Screen(None, {}, self.name, pseudonymise) if pseudonymise else None
+        columns = self.rows.columns or found
+        absent = [c for c in columns.values() if c not in keys]
+        if absent:
+            raise MappingError(f"{self.name}: rows: column(s) {_listing(absent)} are not in the export's header "
+                               f"(row {row})")
+        batch_keys = {}
+        for role, column in columns.items():
+            target = self.target(column)
+            if target is not None and target in plan.wanted:
+                batch_keys[role] = target
+            else:  # an ignored column that only screening reads
+                batch_keys[role] = f"\x00rows:{role}"
+                plan.wanted[batch_keys[role]] = keys.index(column)
+        rules = self.rows if self.rows.columns else RowRules(columns=columns, min_progress=self.rows.min_progress,
+                                                              drop_ids=self.rows.drop_ids,
+                                                              duplicates=self.rows.duplicates)
+        if (rules.drop_ids or rules.duplicates == "drop") and "id" not in columns:
+            raise MappingError(f"{self.name}: rows: drop_ids and duplicates need the response id column; name it "
+                               "with `id: <column>`")
+        return Screen(rules, batch_keys, self.name, pseudonymise, progress_from_items=True)
 
     # -- the rows --------------------------------------------------------------------------
     def _lookups(self, instrument: Instrument) -> dict[str, dict[str, str]]:
@@ -308,6 +351,9 @@ def load_mapping(path: str | Path, instrument: Instrument) -> Mapping:
             close = difflib.get_close_matches(target, ids, n=1, cutoff=0.6)
             fail(f"columns: {column!r} -> {target!r}: not an instrument id" +
                  (f" (did you mean {close[0]!r}?)" if close else ""))
+        if column.casefold() in IDENTIFYING:
+            fail(f"columns: {column!r} identifies a person (a platform field); it is never read: move it under "
+                 "ignore:")
         if target in targets:
             fail(f"columns: {targets[target]!r} and {column!r} are both mapped to {target}")
         targets[target] = column
@@ -373,6 +419,8 @@ def load_mapping(path: str | Path, instrument: Instrument) -> Mapping:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             fail(f"{key}: must be a whole number from {low} to {high}, not {value!r}")
         setattr(mapping, key, value)
+    if "rows" in raw:
+        mapping.rows = row_rules(raw.get("rows") or {}, fail)
     sheet = raw.get("sheet")
     mapping.sheet = None if sheet is None else _text(sheet)
     mapping.layout = _text(raw.get("layout") or "plain")

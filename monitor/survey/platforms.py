@@ -363,7 +363,9 @@ def id_form(text: str) -> str:
 def write_export(frame: pd.DataFrame, instrument: Instrument, layout: str, path: str | Path, *,
                  codes: dict[str, str] | None = None, platform_codes: bool = False, answers: str = "text",
                  language: str = "nl",
-                 background_codes: bool = False, title: str | None = None, sheet: str = "Data") -> dict[str, str]:
+                 background_codes: bool = False, title: str | None = None, sheet: str = "Data",
+                 previews: int = 0, partial: dict[int, int] | None = None, identifying: bool = False,
+                 status_codes: bool = False) -> dict[str, str]:
     """Write responses (columns named by instrument ids) in a survey platform's layout.
 
     For tests, benchmarks and for trying ``monitor mapping propose`` on the demo data.
@@ -384,6 +386,19 @@ def write_export(frame: pd.DataFrame, instrument: Instrument, layout: str, path:
         Organisation type and function as numbers (1, 2, ... in the instrument's order).
     title : str, optional
         Excel: a title row (and a blank row) above the header, and an empty first sheet.
+    previews : int
+        Qualtrics: that many preview rows first (``Status`` "Survey Preview", copies of the first
+        respondents with organisation "test", open answers "test test" and the text "test" as the
+        first item's answer, which validation would refuse).
+    partial : dict, optional
+        Row position -> progress (0-100): those respondents stopped there; the items after that
+        share of the items (and the open answers) are left empty. Qualtrics writes ``Progress`` and
+        ``Finished`` False for them, LimeSurvey ``submitdate`` (empty) and ``lastpage``,
+        SurveyMonkey nothing (it has no such field).
+    identifying : bool
+        The platform's identifying columns as well (IP address, e-mail, names; Qualtrics' location).
+    status_codes : bool
+        Qualtrics: ``Status`` and ``Finished`` as the numbers of a numeric export (0, 1; 1, 0).
 
     Returns
     -------
@@ -440,18 +455,36 @@ def write_export(frame: pd.DataFrame, instrument: Instrument, layout: str, path:
             out[q["id"]] = frame[q["id"]].astype(object).where(frame[q["id"]].notna(), "")
             texts[q["id"]] = q[language]
     out = out.fillna("")
+    partial = dict(partial or {})
+    if layout != "qualtrics" and previews:
+        raise ValueError("previews: only Qualtrics exports mark preview rows")
+    item_columns = [c for c in out.columns if c in instrument.item_by_id]
+    for position, progress in partial.items():
+        seen = int(np.ceil(len(item_columns) * progress / 100))
+        left = item_columns[seen:] + ([q for q in instrument.open_question_ids if q in out] if progress < 100 else [])
+        out.iloc[position, [out.columns.get_loc(c) for c in left]] = ""
+    if previews:
+        preview = out.iloc[:previews].copy()
+        for column, value in (("organisation", "test"), ("respondent_id", None), *((q, "test test") for q in
+                                                                                  instrument.open_question_ids)):
+            if column in preview:
+                preview[column] = [f"R_preview{k + 1}" for k in range(previews)] if value is None else value
+        if item_columns:
+            preview[item_columns[0]] = "test"
+        out = pd.concat([preview, out], ignore_index=True)
+        partial = {position + previews: progress for position, progress in partial.items()}
+    fields = _platform_fields(layout, len(out), previews, partial, identifying, status_codes)
     names = [codes.get(c, c) for c in out.columns]
     question_texts = [texts.get(c, c) for c in out.columns]
     rows = out.astype(str).to_numpy(dtype=object)
     if layout == "qualtrics":
-        meta = [["StartDate", "Start Date", '{"ImportId":"startDate"}'], ["Status", "Response Type",
-                '{"ImportId":"status"}'], ["Finished", "Finished", '{"ImportId":"finished"}']]
+        meta = [(name, text, json.dumps({"ImportId": import_id}, separators=(",", ":")))
+                for name, text, import_id, _values in fields]
         names = [m[0] for m in meta] + [("ResponseId" if c == "respondent_id" else n) for c, n in zip(out.columns, names,
                                                                                                     strict=True)]
         second = [m[1] for m in meta] + question_texts
         third = [m[2] for m in meta] + [json.dumps({"ImportId": c}) for c in out.columns]
-        body = np.column_stack([np.full(len(rows), "2026-03-01 10:00:00"), np.full(len(rows), "IP Address"),
-                                np.full(len(rows), "True"), rows]) if len(rows) else rows
+        body = np.column_stack([*(values for *_m, values in fields), rows]) if len(rows) else rows
         table = [names, second, third, *body.tolist()]
         ids = [None] * len(meta) + list(out.columns)
     elif layout == "surveymonkey":
@@ -466,13 +499,15 @@ def write_export(frame: pd.DataFrame, instrument: Instrument, layout: str, path:
                 names.append("Respondent ID" if c == "respondent_id" else text)
                 second.append("Response" if c != "respondent_id" else "")
                 previous = None
-        names = ["Collector ID", *names]
-        second = ["", *second]
-        table = [names, second, *np.column_stack([np.full(len(rows), "431234567"), rows]).tolist()]
-        ids = [None, *out.columns]
+        names = ["Collector ID", *(name for name, *_rest in fields), *names]
+        second = ["", *("" for _field in fields), *second]
+        table = [names, second, *np.column_stack([np.full(len(rows), "431234567"),
+                                                  *(values for *_m, values in fields), rows]).tolist()]
+        ids = [None, *(None for _field in fields), *out.columns]
     else:
-        table = [names, *rows.tolist()]
-        ids = list(out.columns)
+        table = [[*(name for name, *_rest in fields), *names],
+                 *(np.column_stack([*(values for *_m, values in fields), rows]) if fields else rows).tolist()]
+        ids = [*(None for _field in fields), *out.columns]
     if layout == "spss":
         names = _write_spss(out, names, question_texts, path, instrument, language)
         table = [names]
@@ -495,6 +530,50 @@ def write_export(frame: pd.DataFrame, instrument: Instrument, layout: str, path:
     elif layout != "spss":
         pd.DataFrame(table).to_csv(path, header=False, index=False)
     return truth
+
+
+def _platform_fields(layout: str, n: int, previews: int, partial: dict[int, int], identifying: bool,
+                     status_codes: bool) -> list[tuple[str, str, str, np.ndarray]]:
+    """A platform's own columns before the answers: (name, question text, ImportId, values).
+
+    Without previews, partial responses or identifying columns, what the writer always wrote
+    (Qualtrics: ``StartDate``, ``Status``, ``Finished``; the others none).
+    """
+    done = np.full(n, True)
+    progress = np.full(n, 100)
+    for position, value in partial.items():
+        done[position], progress[position] = False, value
+    fields = []
+    if layout == "qualtrics":
+        status = np.array(["1" if status_codes else "Survey Preview"] * previews +
+                          ["0" if status_codes else "IP Address"] * (n - previews), dtype=object)
+        fields += [("StartDate", "Start Date", "startDate", np.full(n, "2026-03-01 10:00:00")),
+                   ("Status", "Response Type", "status", status)]
+        if identifying:
+            fields.append(("IPAddress", "IP Address", "ipAddress", np.array([f"192.0.2.{i % 250 + 1}" for i in range(n)])))
+        if partial or previews:
+            fields.append(("Progress", "Progress", "progress", progress.astype(str)))
+        finished = np.where(done, "1" if status_codes else "True", "0" if status_codes else "False")
+        fields.append(("Finished", "Finished", "finished", finished))
+        if identifying:
+            fields += [("RecipientLastName", "Recipient Last Name", "recipientLastName", np.full(n, "Jansen")),
+                       ("RecipientFirstName", "Recipient First Name", "recipientFirstName", np.full(n, "Anna")),
+                       ("RecipientEmail", "Recipient Email", "recipientEmail",
+                        np.array([f"anna.jansen{i}@example.org" for i in range(n)])),
+                       ("LocationLatitude", "Location Latitude", "locationLatitude", np.full(n, "52.0907")),
+                       ("LocationLongitude", "Location Longitude", "locationLongitude", np.full(n, "5.1214"))]
+    elif layout == "surveymonkey" and identifying:
+        fields += [("IP Address", "", "", np.array([f"192.0.2.{i % 250 + 1}" for i in range(n)])),
+                   ("Email Address", "", "", np.array([f"anna.jansen{i}@example.org" for i in range(n)])),
+                   ("First Name", "", "", np.full(n, "Anna")), ("Last Name", "", "", np.full(n, "Jansen"))]
+    elif layout == "limesurvey":
+        if partial:
+            pages = 6
+            fields += [("submitdate", "", "", np.where(done, "2026-03-01 10:20:00", "")),
+                       ("lastpage", "", "", np.array([str(int(np.ceil(pages * p / 100))) for p in progress]))]
+        if identifying:
+            fields.append(("ipaddr", "", "", np.array([f"192.0.2.{i % 250 + 1}" for i in range(n)])))
+    return fields
 
 
 def _number_or_text(value: str):

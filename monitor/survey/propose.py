@@ -24,6 +24,7 @@ Quarterly*, 2(1-2), 83-97.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -36,6 +37,7 @@ from scipy.optimize import linear_sum_assignment
 from .instrument import Instrument, fold_label
 from .mapping import CHECK_MARK
 from .platforms import QUALTRICS_META, SURVEYMONKEY_META, Export, id_form
+from .screening import QUALTRICS_STATUS, detect_fields
 
 __all__ = ["Proposal", "Choice", "propose", "SURE", "MARGIN", "LOW"]
 
@@ -297,8 +299,9 @@ def propose(export: Export, instrument: Instrument, source: str | None = None) -
         The choices and, in ``text``, the mapping file to write and review.
     """
     columns, ignored = _assign(export, instrument)
-    answers = _answer_choices(export, instrument, columns)
-    values = _value_choices(export, instrument, columns)
+    respondents = _without_previews(export)
+    answers = _answer_choices(respondents, instrument, columns)
+    values = _value_choices(respondents, instrument, columns)
     targets = {c.target for c in columns}
     problems = []
     for module in instrument.modules:
@@ -311,6 +314,16 @@ def propose(export: Export, instrument: Instrument, source: str | None = None) -
                         problems=problems)
     proposal.text = _yaml(proposal, instrument, source or str(export.path))
     return proposal
+
+
+def _without_previews(export: Export) -> Export:
+    """The export with the sample's preview, test and spam rows left out, as the proposed
+    ``rows:`` block leaves them out: their made-up answers ("test") are no wordings to map."""
+    status = detect_fields(export.keys).get("status")
+    if status is None:
+        return export
+    kept = [QUALTRICS_STATUS.get(fold_label(v), None) is None for v in export.sample[status]]
+    return dataclasses.replace(export, sample=export.sample[kept].reset_index(drop=True))
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -349,6 +362,35 @@ def _evidence(choice: Choice) -> str:
     return f"{choice.score:.0f} by {choice.basis}{runner}{note}"
 
 
+def _rows_block(export: Export) -> list[str]:
+    """The ``rows:`` block (:mod:`monitor.survey.screening`) for the platform fields found: by
+    default previews, tests, spam and unfinished responses are left out."""
+    found = detect_fields(export.keys)
+    completion = {"status", "finished", "progress", "submitted"} & set(found)
+    if not completion and not (found.get("id") and export.layout in ("qualtrics", "surveymonkey", "limesurvey")):
+        return []
+    notes = {
+        "status": "the response type: survey previews, tests and spam are left out",
+        "finished": "unfinished responses are left out (unless min_progress is set)",
+        "progress": "0-100: what min_progress compares with",
+        "submitted": "an empty submit date: not completed, left out (unless min_progress is set)",
+        "id": "the response id: read as a pseudonym; a repeat is refused (see duplicates)",
+    }
+    out = ["", "rows:                                    # which rows count as respondents"]
+    for role in ("status", "finished", "progress", "submitted", "id"):
+        if role in found:
+            out.append(_line("  ", role, _scalar(found[role]), notes[role], False))
+    if not completion:
+        out.append("  # no completion field in this export: a row without a single answer counts as unfinished")
+    what = "the progress field" if "progress" in found else "the share of items answered"
+    out.append(_line("  ", "min_progress", "null", f"e.g. 80: keep partial responses from 80 on ({what})", False))
+    if "id" in found:
+        out.append(_line("  ", "duplicates", "refuse", "or drop: keep the first response of an id, say how many "
+                         "were left out", False))
+        out.append(_line("  ", "drop_ids", "[]", "response ids to leave out, e.g. [R_abc123]", False))
+    return out
+
+
 def _yaml(proposal: Proposal, instrument: Instrument, source: str) -> str:
     export = proposal.export
     text_of = dict(zip(export.keys, export.texts, strict=True))
@@ -385,6 +427,7 @@ def _yaml(proposal: Proposal, instrument: Instrument, source: str) -> str:
         body = f"  - {_scalar(choice.key)}"
         note = f"{CHECK_MARK}: {comment}" if choice.check else (f"# {comment}" if comment else "")
         out.append(f"{body:<40} {_comment(note)}" if note else body)
+    out += _rows_block(export)
     out.append("")
     out.append("answers:" if proposal.answers else "answers: {}")
     for choice in proposal.answers:

@@ -36,6 +36,7 @@ from .categories import NearDuplicate, Spellings, near_duplicates, unify_spellin
 from .instrument import Instrument, load_instrument
 from .mapping import Mapping, mapping_from
 from .platforms import layout_hint
+from .screening import RowCounts, screening_lines
 from .sources import (
     EXCEL_SUFFIXES,
     DataError,
@@ -89,6 +90,9 @@ class Responses:
         proposes a ``values:`` block for the mapping file).
     mapping_keys : dict
         The mapping file's key of each background variable (the export column), for that block.
+    screening : RowCounts or None
+        Rows read, kept, and left out per reason by the mapping's ``rows:`` block
+        (:mod:`monitor.survey.screening`); ``None`` for responses not read from a file.
     """
 
     frame: pd.DataFrame
@@ -101,6 +105,7 @@ class Responses:
     spellings: tuple[Spellings, ...] = ()
     near_duplicates: tuple[NearDuplicate, ...] = ()
     mapping_keys: dict[str, str] = field(default_factory=dict)
+    screening: RowCounts | None = None
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, instrument: Instrument) -> Responses:
@@ -245,6 +250,9 @@ def read_responses(path: str | Path, instrument: Instrument | None = None, mappi
                 raise DataError(f"{name}: {hint}") from None
         raise
     if collector.n == 0:
+        if collector.read:
+            raise DataError(f"{name}: all {collector.read:,} rows are left out by the mapping's rows: block "
+                            f"({', '.join(f'{n:,} {r}' for r, n in collector.counts().excluded.items())}); check it")
         raise DataError(f"{name}: the file has a header but no respondents")
     problems = collector.problems()
     if problems:
@@ -268,7 +276,7 @@ def read_responses(path: str | Path, instrument: Instrument | None = None, mappi
                      ignored_columns=tuple(plan.ignored), instrument_version=instrument.version,
                      mapping=str(mapping.path) if mapping else None, spellings=spellings,
                      near_duplicates=near_duplicates(out, names),
-                     mapping_keys=mapping.keys_of(names) if mapping else {})
+                     mapping_keys=mapping.keys_of(names) if mapping else {}, screening=collector.counts())
 
 
 def load_responses(path: str | Path, instrument: Instrument | None = None, mapping=None,
@@ -322,6 +330,7 @@ def summarise_responses(responses: Responses) -> str:
     ignored = list(responses.ignored_columns)
     if ignored:
         lines.append(f"Ignored columns (not in the instrument): {listing(ignored, 30)}")
+    lines += screening_lines(responses.screening)
     lines += spelling_notes(responses)
     return "\n".join(lines)
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..core.names import clean_name, name_key
 from .instrument import Instrument, fold_label
+from .screening import RowCounts, Screen
 from .sources import (
     MAX_CACHED_TEXTS,
     MAX_COLUMNS,
@@ -68,6 +69,9 @@ class Plan:
     wanted: dict[str, int]
     modules: list[str]
     ignored: list[str] = field(default_factory=list)
+    #: Which rows count (a mapping's ``rows:`` block, :mod:`monitor.survey.screening`), applied
+    #: to each chunk before it is validated; ``None``: every row counts.
+    screen: Screen | None = None
 
 
 def _check_header(names: list[str], name: str, row: int = 1) -> None:
@@ -229,7 +233,8 @@ class Collector:
 
     def __init__(self, instrument: Instrument, plan: Plan, offset: int, name: str):
         self.instrument, self.plan, self.offset, self.name = instrument, plan, offset, name
-        self.n = 0
+        self.n = 0  # rows kept
+        self.read = 0  # rows read (before screening)
         self.estimate = None
         self.parts: dict[str, list] = {key: [] for key in plan.wanted}
         self.buffers: dict[str, _Buffer] = {}
@@ -253,9 +258,16 @@ class Collector:
         if not self.capacity:
             expected = self.estimate(n) if self.estimate is not None and n else None
             self.capacity = max(int(expected), n) if expected else max(4 * n, 1024)
+        screen = self.plan.screen
         if rows is None:
-            rows = np.arange(self.n, self.n + n, dtype=np.int64) + self.offset
+            rows = np.arange(self.read, self.read + n, dtype=np.int64) + self.offset
+            numbered = screen is not None  # rows left out: the kept rows keep their own numbers
         else:  # the sheet's own row numbers (blank rows are left out)
+            numbered = True
+        self.read += n
+        if screen is not None:  # screened before validated: a preview row's made-up answers stop nothing
+            columns, n, rows = screen.keep(columns, n, rows, self.items, self.name)
+        if numbered:
             self._store("\x00rows", rows)
         for key, values in columns.items():
             if key in self.items:
@@ -394,6 +406,12 @@ class Collector:
                     out.append(f"value outside the scale {scale.min}-{scale.max} in column {item}, "
                                f"{outside.rows()} (e.g. {quote_value(outside.example)})")
         return out
+
+    def counts(self) -> RowCounts:
+        """Rows read, kept, and left out per reason (:mod:`monitor.survey.screening`)."""
+        if self.plan.screen is None:
+            return RowCounts(read=self.read, kept=self.n)
+        return self.plan.screen.counts(self.n)
 
     def user_rows(self, positions: np.ndarray) -> np.ndarray:
         """Row numbers as a user sees them, for 0-based positions in the result."""

@@ -23,9 +23,9 @@ THESIS_TEXTS: dict[str, dict[str, str]] = {
     "th_model": {"en": "n = {n:,} in {clusters} regions; R² = {r2:.3f} (adjusted {adj:.3f}).",
                  "nl": "n = {n:,} in {clusters} regio's; R² = {r2:.3f} (gecorrigeerd {adj:.3f})."},
     "th_few_clusters": {
-        "en": " With only {clusters} regions as clusters, cluster-robust standard errors tend to be too small "
+        "en": "With only {clusters} regions as clusters, cluster-robust standard errors tend to be too small "
               "(Cameron & Miller, 2015); read the p-values with care.",
-        "nl": " Met maar {clusters} regio's als clusters zijn clusterrobuuste standaardfouten vaak te klein "
+        "nl": "Met maar {clusters} regio's als clusters zijn clusterrobuuste standaardfouten vaak te klein "
               "(Cameron & Miller, 2015); lees de p-waarden met voorzichtigheid."},
     "th_inv_none": {"en": "Measurement invariance was not tested, so the comparison of means is descriptive only.",
                     "nl": "Meetinvariantie is niet getoetst; de vergelijking van gemiddelden is alleen beschrijvend."},
@@ -138,10 +138,12 @@ THESIS_TEXTS: dict[str, dict[str, str]] = {
     "th_inv_configural": {"en": "Configural", "nl": "Configuraal"},
     "th_inv_metric": {"en": "Metric", "nl": "Metrisch"},
     "th_inv_scalar": {"en": "Scalar", "nl": "Scalair"},
-    "th_exported": {"en": "Tables written to `{folder}` (CSV with full precision, Markdown, LaTeX). The LaTeX needs "
+    "th_exported": {"en": "Tables written to `{folder}` (CSV with full precision, Markdown, LaTeX), with the references "
+                          "as BibTeX (`{bib}`). The LaTeX needs "
                           "`\\usepackage{{booktabs}}`; the wide tables ({wide}) are longtables on landscape pages "
                           "and also need `\\usepackage{{longtable}}` and `\\usepackage{{pdflscape}}`.",
-                    "nl": "Tabellen geschreven naar `{folder}` (CSV met volle precisie, Markdown, LaTeX). De LaTeX "
+                    "nl": "Tabellen geschreven naar `{folder}` (CSV met volle precisie, Markdown, LaTeX), met de literatuur "
+                          "als BibTeX (`{bib}`). De LaTeX "
                           "vraagt `\\usepackage{{booktabs}}`; de brede tabellen ({wide}) zijn longtables op liggende "
                           "pagina's en vragen ook `\\usepackage{{longtable}}` en `\\usepackage{{pdflscape}}`."},
 }

@@ -13,6 +13,9 @@ by Fisher scoring (:mod:`monitor.stats.sem.ram`), and returns lavaan's ``fitMeas
 - ``DWLS``/``WLSMV`` for ordinal items: thresholds, polychoric correlations and their asymptotic
   covariance ``Γ`` (:mod:`monitor.stats.sem.ordinal`), the diagonal weight matrix, delta
   parameterization; WLSMV adds robust standard errors and the scaled-and-shifted test.
+- Mean structures: fitted with several groups, under FIML, when the model has a ``~ 1`` line
+  or with ``meanstructure=True`` (lavaan's ``meanstructure = "default"``); :func:`growth`
+  for latent growth curves as lavaan's ``growth()``.
 - Multiple groups with ``group_equal`` (up to strict invariance; ordinal items as Wu & Estabrook
   2016, :mod:`monitor.stats.sem.partable`), defined parameters (``:=``), score-test modification
   indices (:mod:`monitor.stats.sem.modindices`) and bootstrap resampling
@@ -43,10 +46,20 @@ from .estimates import check_solution, estimates_table, parameter_values
 from .fit_measures import degrees_of_freedom, fit_measures
 from .ordinal import ordinal_codes, ordinal_statistics
 from .partable import GROUP_EQUAL, add_thresholds, fix_x, group_equalities, ordinal_identification
-from .ram import Group, Model, em_saturated, estimate, ml_terms, pattern_loglik, response_patterns, wls_terms
+from .ram import (
+    Group,
+    Model,
+    em_saturated,
+    estimate,
+    inert_parameters,
+    ml_terms,
+    pattern_loglik,
+    response_patterns,
+    wls_terms,
+)
 from .syntax import Definition, defined_parameters, parameter_table
 
-__all__ = ["cfa", "CFAFit", "CFAWarning", "ESTIMATORS", "GROUP_EQUAL", "MAX_CATEGORIES"]
+__all__ = ["cfa", "growth", "CFAFit", "CFAWarning", "ESTIMATORS", "GROUP_EQUAL", "MAX_CATEGORIES"]
 
 ESTIMATORS = ("ML", "MLR", "DWLS", "WLSMV")
 
@@ -113,8 +126,8 @@ def _prepare(data, model, estimator, ordered, group, missing):
         raise ValueError("cfa: missing='fiml' needs estimator='ML' or 'MLR'")
     if roles["exogenous_observed"] and (categorical or fiml):
         raise ValueError("cfa: observed exogenous covariates are supported with complete-data ML/MLR only")
-    del probe_rows
-    return roles, ordered, categorical, fiml
+    intercepts = any(row.op == "~1" for row in probe_rows)
+    return roles, ordered, categorical, fiml, intercepts
 
 
 #: More categories than this are not treated as ordinal (the item is continuous).
@@ -171,7 +184,7 @@ class _Specification:
 
 # -- the public function ------------------------------------------------------------------------
 def cfa(data: pd.DataFrame, model: str, estimator: str = "ML", ordered=None, group: str | None = None,
-        group_equal=(), missing: str = "listwise", std_lv: bool = False) -> CFAFit:
+        group_equal=(), missing: str = "listwise", std_lv: bool = False, meanstructure: bool = False) -> CFAFit:
     """Fit a CFA/SEM given in lavaan syntax, as ``lavaan::cfa`` (or ``sem``) does.
 
     Parameters
@@ -200,6 +213,11 @@ def cfa(data: pd.DataFrame, model: str, estimator: str = "ML", ordered=None, gro
         ``"fiml"`` (lavaan's ``missing = "ml"``) for ML/MLR: every case with at least one answer.
     std_lv : bool
         Factor variances fixed to 1 instead of the first loading (lavaan's ``std.lv``).
+    meanstructure : bool
+        Fit the means too (lavaan's ``meanstructure = TRUE``): the intercepts of the observed
+        variables free, the latent means fixed to 0. The means are fitted anyway, as lavaan's
+        default does, when the model has a ``~ 1`` line (then for every observed variable, not
+        only the one named), with several groups and under ``missing="fiml"``.
 
     Returns
     -------
@@ -212,6 +230,12 @@ def cfa(data: pd.DataFrame, model: str, estimator: str = "ML", ordered=None, gro
         [``group``], ``label``, ``est``, ``se``, ``z``, ``pvalue``, ``std.all``), defined
         parameters last (``op`` ``:=``). :meth:`CFAFit.refit` estimates the same model on other data
         (what :func:`monitor.stats.sem.bootstrap.bootstrap` resamples).
+
+    Raises
+    ------
+    ValueError
+        Bad options or data, a model with more free parameters than sample statistics, or a
+        free parameter that does not enter the fitted moments (named in the message).
 
     Warns
     -----
@@ -228,17 +252,52 @@ def cfa(data: pd.DataFrame, model: str, estimator: str = "ML", ordered=None, gro
     >>> fit = cfa(hs, "visual =~ x1 + x2 + x3 + x9\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9")
     >>> round(fit.fit["chisq"], 3), fit.fit["df"]  # lavaan: 52.382, 23
     (52.382, 23)
+    >>> fit = cfa(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9\\nx1 ~ 1")
+    >>> fit.fit["npar"], fit.fit["df"], round(fit.fit["chisq"], 3)  # lavaan: 30, 24, 85.306
+    (30, 24, 85.306)
     """
+    return _fit(data, {"model": model, "estimator": estimator, "ordered": ordered, "group": group,
+                       "group_equal": tuple(group_equal), "missing": missing, "std_lv": std_lv,
+                       "meanstructure": meanstructure})
+
+
+def growth(data: pd.DataFrame, model: str, estimator: str = "ML", group: str | None = None, group_equal=(),
+           missing: str = "listwise") -> CFAFit:
+    """Fit a latent growth curve model, as ``lavaan::growth``.
+
+    As :func:`cfa` with lavaan's ``growth()`` defaults: the mean structure is fitted, the
+    intercepts of the observed variables are fixed to 0 (``int.ov.free = FALSE``) and the latent
+    means (intercepts of latent variables) are free (``int.lv.free = TRUE``). The growth factors
+    are given by fixed loadings, e.g. ``i =~ 1*t1 + 1*t2 + 1*t3`` and ``s =~ 0*t1 + 1*t2 + 2*t3``.
+    Parameters and the result are those of :func:`cfa` (continuous outcomes: ML or MLR).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from monitor.core.config import PROJECT_ROOT
+    >>> demo = pd.read_csv(PROJECT_ROOT / "tests" / "data" / "demo_growth.csv")  # lavaan's Demo.growth
+    >>> fit = growth(demo, "i =~ 1*t1 + 1*t2 + 1*t3 + 1*t4\\ns =~ 0*t1 + 1*t2 + 2*t3 + 3*t4")
+    >>> fit.fit["npar"], fit.fit["df"], round(fit.fit["chisq"], 3)  # lavaan: 9, 5, 8.069
+    (9, 5, 8.069)
+    >>> means = fit.estimates.query("op == '~1' and lhs in ('i', 's')")
+    >>> means["est"].round(3).tolist()  # lavaan: 0.615, 1.006
+    [0.615, 1.006]
+    """
+    return _fit(data, {"model": model, "estimator": estimator, "ordered": None, "group": group,
+                       "group_equal": tuple(group_equal), "missing": missing, "std_lv": False,
+                       "meanstructure": True, "int_ov_free": False, "int_lv_free": True})
+
+
+def _fit(data, options: dict) -> CFAFit:
     with threadpool_limits(limits=1, user_api="blas"):
         try:
-            return _cfa(data, model, estimator, ordered, group, tuple(group_equal), missing, std_lv)
+            return _cfa(data, options)
         except np.linalg.LinAlgError as exc:  # a singular matrix the checks above did not foresee
             raise ValueError(f"cfa: the model could not be estimated (a matrix is singular: {exc})") from exc
 
 
-def _cfa(data, model, estimator, ordered, group, group_equal, missing, std_lv) -> CFAFit:
-    options = {"model": model, "estimator": estimator, "ordered": ordered, "group": group,
-               "group_equal": group_equal, "missing": missing, "std_lv": std_lv}
+def _cfa(data, options: dict) -> CFAFit:
+    estimator = options["estimator"]
     spec = _specify(data, **options)
     fitted, groups, df = spec.model, spec.groups, spec.df
     if fitted.n_total < MIN_CASES_PER_PARAMETER * fitted.n_free:
@@ -261,11 +320,13 @@ def _cfa(data, model, estimator, ordered, group, group_equal, missing, std_lv) -
                   definitions=spec.definitions, options=options)
 
 
-def _specify(data, model, estimator, ordered, group, group_equal, missing, std_lv) -> _Specification:
+def _specify(data, model, estimator, ordered, group, group_equal, missing, std_lv, meanstructure=False,
+             int_ov_free=True, int_lv_free=False) -> _Specification:
     """Check the data and options, build each group's sample statistics and the parameter table."""
-    roles, ordered, categorical, fiml = _prepare(data, model, estimator, ordered, group, missing)
+    roles, ordered, categorical, fiml, intercepts = _prepare(data, model, estimator, ordered, group, missing)
     ov = roles["observed"]
-    meanstructure = fiml or group is not None
+    # lavaan's meanstructure = "default": on with groups, FIML or a `~ 1` line in the model
+    meanstructure = bool(meanstructure or fiml or group is not None or intercepts)
     columns = ov + ([group] if group is not None else [])
     try:
         frame = data[columns].apply(pd.to_numeric, errors="raise") if group is None else \
@@ -303,7 +364,8 @@ def _specify(data, model, estimator, ordered, group, group_equal, missing, std_l
 
     std_lv = std_lv or (categorical and len(groups) > 1)  # Wu & Estabrook's identification uses std.lv
     rows, roles = parameter_table(model, list(frame.columns), ordered=ordered, groups=len(groups),
-                                  meanstructure=meanstructure, std_lv=std_lv)
+                                  meanstructure=meanstructure, std_lv=std_lv, int_ov_free=int_ov_free,
+                                  int_lv_free=int_lv_free)
     if categorical:
         rows = add_thresholds(rows, roles, groups)
     group_equalities(rows, tuple(group_equal), len(groups))
@@ -318,5 +380,9 @@ def _specify(data, model, estimator, ordered, group, group_equal, missing, std_l
     if df < 0:
         raise ValueError(f"cfa: the model is not identified: {fitted.n_free} free parameters for "
                          f"{df + fitted.n_free} sample statistics (df = {df})")
+    inert = inert_parameters(fitted)
+    if inert:
+        raise ValueError(f"cfa: free parameter(s) that do not enter the model's moments cannot be estimated: "
+                         f"{', '.join(inert)}")
     return _Specification(model=fitted, definitions=definitions, roles=roles, groups=groups, levels=levels, df=df,
                           fiml=fiml)

@@ -98,6 +98,8 @@ def baseline_rows(roles, groups, categorical, meanstructure):
         for i, x1 in enumerate(exo):
             for x2 in exo[i:]:
                 rows.append(Parameter(x1, "~~", x2, group=g, free=False, extra={"fixed_x": True}))
+        if meanstructure and not categorical:  # and their means (else they would be fitted as 0)
+            rows.extend(Parameter(x, "~1", "", group=g, free=False, extra={"fixed_x": True}) for x in exo)
     return rows
 
 

@@ -30,7 +30,8 @@ from .ordinal import lower_pairs
 from .syntax import Parameter
 
 __all__ = ["Group", "Model", "ml_terms", "wls_terms", "wls_statistic", "wls_residual", "fisher_scoring",
-           "numerical_hessian", "em_saturated", "response_patterns", "pattern_loglik", "start_values", "estimate"]
+           "numerical_hessian", "em_saturated", "response_patterns", "pattern_loglik", "start_values", "estimate",
+           "inert_parameters"]
 
 
 # -- data per group --------------------------------------------------------------------------------
@@ -389,11 +390,62 @@ def start_values(model: Model) -> np.ndarray:
             g = row.group - 1
             mean = model.groups[g].mean
             theta[t] = mean[model.pos[row.lhs]] if mean is not None else 0.0
-        elif row.op == "|":
+        elif row.op == "|" and row.lhs in model.roles["ordered"]:  # (one of a continuous item: inert_parameters)
             g = row.group - 1
             item = model.roles["ordered"].index(row.lhs)
             theta[t] = model.groups[g].ordinal.thresholds[item][int(row.rhs[1:]) - 1]
+    return _start_means(model, theta)
+
+
+def _start_means(model: Model, theta: np.ndarray) -> np.ndarray:
+    """Intercepts and latent means that reproduce the sample means as closely as the other start
+    values allow: μ is linear in them, so one least-squares step (minimum norm) finds them. A free
+    latent mean whose indicators' intercepts are fixed (a growth model, ``x1 ~ 0*1``) would
+    otherwise start at 0, far from the data."""
+    if not model.meanstructure or model.categorical:
+        return theta
+    means = sorted({r.extra["index"] for r in model.free_rows if r.op == "~1"})
+    if not means:
+        return theta
+    jacobians, residuals = [], []
+    for g, group in enumerate(model.groups):
+        _sigma, mu, _tau = model.implied(theta, g)
+        jacobians.append(model.jacobian(theta, g)[1][means].T)
+        residuals.append(group.mean - mu)
+    step = np.linalg.lstsq(np.vstack(jacobians), np.concatenate(residuals), rcond=None)[0]
+    theta = theta.copy()
+    theta[means] += step
     return theta
+
+
+def inert_parameters(model: Model) -> list[str]:
+    """The free parameters that do not enter the fitted moments (as ``lhs op rhs``, ``.gN`` after
+    the first group): each one's derivative of the implied covariances (correlations and
+    thresholds for ordinal items; means when a mean structure is fitted) is zero in every group.
+    The derivatives are taken at the start values and, for those that vanish there, again at a
+    perturbed point, so a start value of 0 does not hide a parameter that does enter.
+
+    Such a parameter cannot be estimated (it would stay at its start value): e.g. a threshold of a
+    continuous item, or an intercept in a model fitted without its means."""
+    start = start_values(model)
+    probe = start + 0.05 * (1 + np.arange(model.n_free) % 7)
+    moving = np.zeros(model.n_free, dtype=bool)
+    for theta in (start, probe):
+        for g in range(len(model.groups)):
+            d_sigma, d_mu, d_tau = model.jacobian(theta, g)
+            moving |= np.abs(d_sigma.reshape(model.n_free, -1)).max(axis=1, initial=0) > 0
+            if model.categorical:
+                moving |= np.abs(d_tau).max(axis=1, initial=0) > 0
+            elif model.meanstructure:
+                moving |= np.abs(d_mu).max(axis=1, initial=0) > 0
+        if moving.all():
+            break
+    names = {}
+    for row in model.free_rows:
+        t = row.extra["index"]
+        if not moving[t] and t not in names:
+            names[t] = f"{row.lhs}{row.op}{row.rhs}" + (f".g{row.group}" if row.group > 1 else "")
+    return list(names.values())
 
 
 def estimate(model: Model, terms, start: np.ndarray | None = None) -> tuple[np.ndarray, float, bool]:

@@ -12,7 +12,8 @@ Supported (as ``lavaan::lavaanify`` with the defaults of ``cfa()``/``sem()``):
 - second-order factors (``g =~ f1 + f2``), comments (``#``, ``!``) and ``;`` as line break.
 
 Defaults added as lavaan's ``auto.*`` options for ``cfa``/``sem``: residual variances of the
-observed and latent variables, covariances among exogenous latent variables, thresholds of
+observed and latent variables, covariances among exogenous latent variables and among the
+residuals of variables that are only outcomes of regressions (``auto.cov.y``), thresholds of
 ordered items, intercepts and latent means (fixed to 0) when a mean structure is modelled.
 
 References
@@ -279,7 +280,8 @@ def _apply(row: Parameter, modifiers: list[list[tuple]], group: int) -> None:
 
 
 def parameter_table(model: str, observed: list[str], ordered: list[str] = (), groups: int = 1,
-                    meanstructure: bool = False, std_lv: bool = False) -> tuple[list[Parameter], dict]:
+                    meanstructure: bool = False, std_lv: bool = False, int_ov_free: bool = True,
+                    int_lv_free: bool = False) -> tuple[list[Parameter], dict]:
     """lavaan's parameter table for ``model`` (``cfa``/``sem`` defaults).
 
     Parameters
@@ -294,9 +296,14 @@ def parameter_table(model: str, observed: list[str], ordered: list[str] = (), gr
     groups : int
         Number of groups; the table holds one block per group.
     meanstructure : bool
-        Add intercepts (free) and latent means (fixed to 0).
+        Add the intercepts of the observed variables and the latent means (lavaan's
+        ``meanstructure``); a ``~ 1`` line of the model is kept as written.
     std_lv : bool
         Identify factors by unit variances instead of a first loading of 1.
+    int_ov_free, int_lv_free : bool
+        Whether the added intercepts of the observed variables (default free) and the added
+        latent means (default fixed to 0) are free, as lavaan's ``int.ov.free`` and
+        ``int.lv.free`` (``growth()``: fixed to 0 and free).
 
     Returns
     -------
@@ -325,6 +332,10 @@ def parameter_table(model: str, observed: list[str], ordered: list[str] = (), gr
     endo_lv = {s["lhs"] for s in statements if s["op"] == "~" and s["lhs"] in latent} | {
         s["rhs"] for s in statements if s["op"] == "=~" and s["rhs"] in latent}
     exo_lv = [f for f in latent if f not in endo_lv]
+    # lavaan's auto.cov.y: the residuals of variables that are only outcomes (regressed, never a
+    # predictor nor an indicator) covary; latent ones first, as lavaan's lv.y then ov.y.
+    outcomes = {s["lhs"] for s in statements if s["op"] == "~"} - {s["rhs"] for s in statements if s["op"] in ("~", "=~")}
+    pure_y = [f for f in latent if f in outcomes] + [name for name in ov if name in outcomes]
 
     rows: list[Parameter] = []
     for g in range(1, groups + 1):
@@ -358,6 +369,9 @@ def parameter_table(model: str, observed: list[str], ordered: list[str] = (), gr
         for i, f1 in enumerate(exo_lv):
             for f2 in exo_lv[i + 1:]:
                 add(f1, "~~", f2)
+        for i, y1 in enumerate(pure_y):
+            for y2 in pure_y[i + 1:]:
+                add(y1, "~~", y2)
         for i, x1 in enumerate(exo_ov):  # fixed.x: exogenous observed (co)variances at sample values
             for x2 in exo_ov[i:]:
                 add(x1, "~~", x2, free=False)
@@ -368,9 +382,9 @@ def parameter_table(model: str, observed: list[str], ordered: list[str] = (), gr
                 elif name in exo_ov:
                     add(name, "~1", "", free=False)
                 else:
-                    add(name, "~1", "")
+                    add(name, "~1", "", free=int_ov_free, value=None if int_ov_free else 0.0)
             for f in latent:
-                add(f, "~1", "", free=False, value=0.0)
+                add(f, "~1", "", free=int_lv_free, value=None if int_lv_free else 0.0)
         rows.extend(block)
     for row in rows:  # lavaan's fixed.x: these take the sample values
         if not row.user and row.op in ("~~", "~1") and row.lhs in exo_ov and (row.rhs in exo_ov or row.op == "~1"):
