@@ -195,6 +195,7 @@ report(s)
 }
 
 CASES["cfa_wlsmv_25"] = __import__("benchmarks.cfa", fromlist=["CASE"]).CASE  # monitor.stats.sem.cfa vs lavaan WLSMV
+CASES["parallel_20000x48_busy"] = __import__("benchmarks.busy_core", fromlist=["CASE"]).CASE  # one core busy
 
 # `monitor check` and `monitor score --by region` on simulated exports of 60,000, 600,000 and
 # 3,000,000 rows (3 waves, 42 regions), each run as the command a user types, in its own child

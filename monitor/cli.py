@@ -281,6 +281,8 @@ def cmd_render(args) -> int:
     unknown = [part for part in include if part not in ("validity", "thesis", "regions")]
     if unknown:
         raise UsageError(f"--only: unknown part(s) {', '.join(unknown)}; choose from validity, thesis, regions")
+    if args.store is not None and args.mapping:
+        raise UsageError("--mapping applies to a data file; the store's waves are mapped already")
     if args.mapping:  # checked before any kernel starts; says what is still to review
         _mapping_arguments(args, _instrument(args))
     from .render.jobs import Interrupted
@@ -297,7 +299,7 @@ def cmd_render(args) -> int:
                          progress=args.verbosity >= NORMAL and _is_terminal(sys.stderr),
                          instrument_path=args.instrument, min_group_size=args.min_group_size,
                          min_comment_group_size=args.min_comment_group_size, formats=args.formats,
-                         mapping_path=args.mapping)
+                         mapping_path=args.mapping, store=args.store)
     except AuditFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -447,7 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("render", help="render the validity, thesis and region reports of a wave", parents=common)
-    p.add_argument("--data", help="survey export (default: the demo data)")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--data", help="survey export (default: the demo data)")
+    source.add_argument("--store", metavar="DIR", help="read every wave of a wave store instead of a data file")
     p.add_argument("--wave", type=int, help="wave to report (default: the latest)")
     p.add_argument("--region", action="append", help="a region to render (repeatable; default: all)")
     p.add_argument("--jobs", type=int, help="notebooks rendered at once (default: all cores)")

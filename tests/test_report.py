@@ -26,7 +26,7 @@ from monitor.reports.prepare import prepare
 
 from .notebook_files import one_cell_notebook
 
-DOCUMENTED_PARAMETERS = ["data_path", "data_sha256", "instrument_path", "mapping_path", "region", "wave", "language",
+DOCUMENTED_PARAMETERS = ["data_path", "store", "data_sha256", "instrument_path", "mapping_path", "region", "wave", "language",
                          "min_group_size", "min_comment_group_size"]
 
 

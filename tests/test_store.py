@@ -181,3 +181,79 @@ def test_a_damaged_wave_file_is_refused(full_store, instrument):
     wave_file.write_bytes(wave_file.read_bytes()[:-10])
     with pytest.raises(store_module.StoreError, match="does not match its SHA-256"):
         read_store(full_store, instrument)
+
+
+# -- render and the notebooks read the store (issue 20 item 1) --------------------------------
+def _published(sidecar: dict, sha256: str) -> dict:
+    """What a region report publishes, without ``meta`` (which names the data and its SHA-256) and
+    the method note's fingerprint (checked to be ``sha256``'s first 16 characters)."""
+    sections = json.loads(json.dumps(sidecar["sections"]))
+    for section in sections:
+        for sentence in section["sentences"]:
+            if "sha" in sentence["values"]:
+                assert sentence["values"].pop("sha") == sha256[:16]
+    return {**{key: value for key, value in sidecar.items() if key != "meta"}, "sections": sections}
+
+
+def test_prepare_reads_the_store_as_the_demo_file(full_store):
+    from monitor.reports.prepare import prepare
+    from monitor.reports.sidecar import report_json
+    from monitor.reports.wave import wave_reports
+
+    stored, demo = prepare(store=full_store, waves=[2026]), prepare(waves=[2026])
+    assert stored.meta["source"] == "store" and stored.meta["seed"] is None
+    assert stored.meta["sha256"] == store_module.file_sha256(full_store / "manifest.json")
+    assert stored.waves == list(YEARS) and stored.regions == demo.regions
+    from_store, from_file = wave_reports(stored, 2026), wave_reports(demo, 2026)
+    assert sorted(from_store) == sorted(from_file)
+    for region in from_file:
+        assert (_published(report_json(from_store[region]), stored.meta["sha256"])
+                == _published(report_json(from_file[region]), demo.meta["sha256"])), region
+
+
+def test_the_analyses_read_the_store_as_the_demo_file(full_store):
+    from monitor.analyses.thesis import load_thesis_data
+    from monitor.analyses.validity import load_validity_data
+
+    stored, demo = load_validity_data(store=full_store), load_validity_data()
+    assert stored.wave == demo.wave == 2026
+    pd.testing.assert_frame_equal(stored.items, demo.items)
+    thesis_stored, thesis_demo = load_thesis_data(store=full_store), load_thesis_data()
+    pd.testing.assert_frame_equal(thesis_stored.scores.drop(columns="respondent_id"),
+                                  thesis_demo.scores.drop(columns="respondent_id"))
+    with pytest.raises(ValueError, match="one of the two"):
+        load_validity_data(DEMO_DATA, store=full_store)
+
+
+def test_render_takes_a_store_or_a_data_file(full_store, tmp_path, capsys):
+    base = ["render", "--only", "regions", "--format", "html", "--out", str(tmp_path / "out"), "--quiet"]
+    with pytest.raises(SystemExit) as exit_:  # argparse: not allowed with argument --data
+        main([*base, "--data", str(DEMO_DATA), "--store", str(full_store)])
+    assert exit_.value.code == 2
+    assert main([*base, "--store", str(full_store), "--mapping", str(tmp_path / "m.yaml")]) == 2
+    assert "store's waves are mapped already" in capsys.readouterr().err
+    assert main([*base, "--store", str(tmp_path / "nowhere")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_render_of_the_store_equals_a_render_of_the_demo_file(full_store, tmp_path):
+    """Three demo waves in a store render, for wave 2026, the same trust index, theme means and
+    trends per region as the demo file (every section and cell of each sidecar)."""
+    renders = {}
+    for name, source in (("store", ["--store", str(full_store)]), ("file", ["--data", str(DEMO_DATA)])):
+        out = tmp_path / name
+        assert main(["render", *source, "--wave", "2026", "--only", "regions", "--format", "html",
+                     "--out", str(out), "--quiet"]) == 0
+        renders[name] = {p.name: json.loads(p.read_text()) for p in (out / "2026").glob("*.json")
+                         if p.name != "status.json"}
+    assert len(renders["file"]) == 6 and sorted(renders["store"]) == sorted(renders["file"])
+    manifest = store_module.file_sha256(full_store / "manifest.json")
+    for name, sidecar in renders["file"].items():
+        stored = renders["store"][name]
+        assert stored["waves"] == list(YEARS) and stored["meta"]["source"] == "store"
+        assert stored["meta"]["sha256"] == manifest
+        assert _published(stored, manifest)["sections"] == _published(sidecar, sidecar["meta"]["sha256"])["sections"]
+        assert stored["cells"] == sidecar["cells"], name
+    notebook = next((tmp_path / "store" / "2026").glob("*.ipynb")).read_text()
+    assert "store = \\\"store\\\"" in notebook and str(full_store) not in notebook  # the folder's name only

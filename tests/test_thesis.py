@@ -21,7 +21,7 @@ FACTORS = list(RESULT_PATHS)
 
 def test_notebook_parameters_are_documented():
     params = papermill.inspect_notebook(str(NOTEBOOKS_DIR / "collaboration_factors.ipynb"))
-    assert list(params) == ["data_path", "mapping_path", "instrument_path", "waves", "n_factors", "rotation",
+    assert list(params) == ["data_path", "store", "mapping_path", "instrument_path", "waves", "n_factors", "rotation",
                             "correlation", "outcome", "grouping", "output_dir", "language", "n_boot", "seed"]
     assert params["language"]["default"] == '"en"'
 
@@ -311,6 +311,9 @@ def test_notebook_in_dutch_shows_apa_tables_relative_paths_and_references(render
     assert "**Tabel 1**" in shown and "*Noot.*" in shown and "&lt; ,001" in shown
     assert "Tabellen geschreven naar `tabellen`" in shown
     assert "## Literatuur" in shown and "Mejres, R\\., van Erve" in shown and "Rosseel, Y\\." in shown
+    # Headings and introductions in Dutch too (from the catalogue, not fixed Markdown cells).
+    assert "# Samenwerkingsfactoren, vertrouwen en transformatieresultaten" in shown
+    assert "## 5\\. Verklarend model" in shown and "Explanatory model" not in shown
     written = sorted(p.name for p in (folder / "tabellen").glob("*.tex"))
     assert len(written) == 14 and "correlations.tex" in written
 

@@ -20,7 +20,7 @@ def vd():
 
 def test_notebook_parameters_are_documented():
     params = papermill.inspect_notebook(str(NOTEBOOKS_DIR / "validity.ipynb"))
-    assert list(params) == ["data_path", "scales", "mapping_path", "instrument_path", "module", "wave", "correlation",
+    assert list(params) == ["data_path", "store", "scales", "mapping_path", "instrument_path", "module", "wave", "correlation",
                             "n_factors", "method", "rotation", "invariance_group", "language", "output_dir"]
     assert params["correlation"]["default"] == '"polychoric"'
     assert params["n_factors"]["default"] == "None"  # one factor per scale
@@ -92,13 +92,13 @@ def test_thresholds_in_prose_come_from_the_constants(monkeypatch):
     assert "below .35" in validity.criteria("efa", "en")
     assert "at most .020" in validity.criteria("invariance", "en")
     assert "CFI ≥ .95" in validity.criteria("cfa", "en")
-    # The notebook's Markdown cells state no cut-off of their own.
-    import json
+    # The notebook's headings and introductions (catalogue, both languages) state no cut-off of their own.
     import re
 
-    cells = json.loads((NOTEBOOKS_DIR / "validity.ipynb").read_text())["cells"]
-    prose = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    assert not re.search(r"(?<![\w.])0?\.\d{2,3}\b|≥|≤", prose)
+    from monitor.core.texts import TEXTS
+
+    prose = " ".join(v for k, t in TEXTS.items() if k.startswith(("val_head_", "val_intro_")) for v in t.values())
+    assert prose and not re.search(r"(?<![\w.])[0,]?[.,]\d{2,3}\b|≥|≤", prose)
 
 
 def test_tables_are_shown_apa_style(vd):
@@ -122,7 +122,10 @@ def test_export_reports_relative_paths(vd, tmp_path, monkeypatch):
     rel, _, _ = validity.reliability_tables(vd)
     written = validity.export_tables({"reliability": rel}, tmp_path / "out", "nl")
     assert written.loc["reliability", "csv"] == "out/reliability.csv"
-    assert "Betrouwbaarheid per schaal" in (tmp_path / "out" / "reliability.md").read_text()
+    exported = (tmp_path / "out" / "reliability.md").read_text()
+    assert "Betrouwbaarheid per schaal" in exported and "**Tabel 1**" in exported
+    assert "95%\\-BI onder" in exported and "| schaal " in exported  # Dutch headers
+    assert ",8" in exported and "0.8" not in exported  # decimal comma
 
 
 def test_p_values_in_sentences():

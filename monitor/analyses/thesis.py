@@ -31,7 +31,7 @@ from .tables import apa_bounded, apa_markdown, apa_number, apa_p, export_table, 
 __all__ = ["ThesisData", "load_thesis_data", "research_question", "sample_tables", "factor_naming", "correlations",
            "explanatory_models", "model_summary", "path_summary", "coefficient_figure", "perspectives", "findings",
            "save_figure", "TABLES", "REFERENCES", "SIGNIFICANCE", "FEW_CLUSTERS", "ThesisTable", "show_table",
-           "export_tables", "references", "few_clusters", "SVG_HASH_SALT"]
+           "export_tables", "references", "few_clusters", "SVG_HASH_SALT", "section"]
 
 #: The thesis tables: name -> (decimals, columns without a leading zero: they cannot exceed 1;
 #: ``("*",)``: every column, as the loadings).
@@ -83,11 +83,12 @@ class ThesisData:
 
 
 def load_thesis_data(data_path=None, instrument_path=None, waves=None, outcome: str = "transformatieresultaten",
-            language: str = "en", mapping_path=None) -> ThesisData:
+            language: str = "en", mapping_path=None, store=None) -> ThesisData:
     """Load, validate and score the data; ``waves``: a list of years, or None for all;
-    ``mapping_path``: the mapping file of a survey platform's export (``monitor mapping``)."""
+    ``mapping_path``: the mapping file of a survey platform's export (``monitor mapping``);
+    ``store``: a wave store's folder, read instead of ``data_path`` (every stored wave)."""
     vd = validity.load_validity_data(data_path, instrument_path, module="samenwerking", wave="all", language=language,
-                          roles=("factor",), mapping_path=mapping_path)
+                          roles=("factor",), mapping_path=mapping_path, store=store)
     if waves:
         keep = vd.frame["wave"].isin([int(w) for w in waves]).to_numpy()
         if not keep.any():
@@ -100,6 +101,16 @@ def load_thesis_data(data_path=None, instrument_path=None, waves=None, outcome: 
         raise ValueError(f"outcome {outcome!r} is not a scale of the data")
     return ThesisData(vd=vd, scores=scores, factors=factors, themes=[t.id for t in instrument.themes],
                       outcome=outcome, mediator="trust_index", language=language)
+
+
+def section(name: str, language: str = "en") -> tuple:
+    """The heading and introduction of the notebook's chapter ``name`` (``title`` for the
+    notebook's own title) in ``language``, from the catalogue (``th_head_<name>``,
+    ``th_intro_<name>``), for ``display(*thesis.section(name, language))``."""
+    from IPython.display import Markdown  # IPython (0.2 s): only when a notebook shows the chapter
+
+    return (validity.Heading(text(f"th_head_{name}", language), 1 if name == "title" else 2),
+            Markdown(text(f"th_intro_{name}", language)))
 
 
 def research_question(td: ThesisData, n_factors, rotation: str, correlation: str) -> str:

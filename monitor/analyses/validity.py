@@ -23,23 +23,24 @@ import numpy as np
 import pandas as pd
 
 from ..core.config import DEMO_DATA
-from ..core.escaping import escape_markdown
+from ..core.escaping import escape_html, escape_markdown
 from ..core.files import atomic_write, ensure_folder
-from ..core.texts import dutch, text
+from ..core.texts import TEXTS, dutch, text
 from ..stats import factor, plotting, reliability
 from ..stats.sem import measurement as sem
 from ..survey.instrument import Background, Instrument, instrument_from_keys, load_instrument
 from ..survey.responses import Responses, read_responses
 from ..survey.scoring import reverse_key
+from ..survey.store import read_store
 from ..survey.synthetic import simulation_seed
 from .references import BIBTEX_FILE, bibtex, reference_list
-from .tables import apa_bounded, apa_number, apa_p, export_table
+from .tables import apa_bounded, apa_number, apa_p, export_table, header_labels
 
 __all__ = ["ValidityData", "load_validity_data", "simulation_seed", "sample_summary", "item_distributions", "correlations",
            "suitability",
            "number_of_factors", "factor_structure", "reliability_tables", "confirmatory", "composite",
            "invariance", "scalar_invariance", "items_to_reconsider", "general_factor", "instrument_reliability", "criteria",
-           "show", "export_tables", "references", "banner", "format_p",
+           "show", "export_tables", "references", "banner", "format_p", "Heading", "section",
            "PRIMARY_CUT", "CROSS_CUT", "ITEM_REST_CUT", "CEILING_CUT", "MISSING_CUT", "MI_CUT", "ALPHA_CUT",
            "AVE_CUT", "PA_QUANTILE", "CHEN_CFI_DROP", "CHEN_RMSEA_RISE"]
 
@@ -123,8 +124,10 @@ def _with_columns(instrument: Instrument, columns) -> Instrument:
     return dataclasses.replace(instrument, background=instrument.background + added)
 
 
-def _load(source: Path, instrument: Instrument, mapping_path) -> Responses:
-    """``read_responses``, with the mapping when given."""
+def _load(source: Path, instrument: Instrument, mapping_path, store=None) -> Responses:
+    """``read_responses``, with the mapping when given; every wave of a wave store when ``store`` is."""
+    if store is not None:
+        return read_store(source, instrument)
     return read_responses(source, instrument, mapping=mapping_path)
 
 
@@ -146,7 +149,8 @@ def _load_with_keys(source: Path, scales: dict, mapping_path, columns) -> tuple[
 def load_validity_data(data_path: str | Path | None = None, instrument_path: str | Path | None = None,
             module: str | None = None, wave: int | str | None = None, language: str = "en",
             roles: tuple[str, ...] = ("theme", "factor", "stage", "scale"), scales: dict | None = None,
-            mapping_path: str | Path | None = None, columns: list[str] | None = None) -> ValidityData:
+            mapping_path: str | Path | None = None, columns: list[str] | None = None,
+            store: str | Path | None = None) -> ValidityData:
     """Load and validate the data, pick the wave and key the items.
 
     Parameters
@@ -167,14 +171,18 @@ def load_validity_data(data_path: str | Path | None = None, instrument_path: str
         A column mapping for platform exports, passed to the data loader.
     columns : list of str, optional
         Further columns to keep from the data (e.g. a grouping column for invariance), read as text.
+    store : path, optional
+        A wave store's folder (``monitor waves add``), read instead of ``data_path``: every stored wave.
     """
-    source = Path(data_path) if data_path else DEMO_DATA
+    if store is not None and data_path:
+        raise ValueError("give a data file or a wave store (one of the two)")
+    source = Path(store) if store is not None else Path(data_path) if data_path else DEMO_DATA
     if scales:
         frame, instrument = _load_with_keys(source, scales, mapping_path, columns)
         module = "items"
     else:
         instrument = load_instrument(instrument_path)
-        responses = _load(source, _with_columns(instrument, columns), mapping_path)
+        responses = _load(source, _with_columns(instrument, columns), mapping_path, store)
         frame, present = responses.frame, list(responses.modules)
         if module is None:
             module = "vertrouwen" if "vertrouwen" in present else (present or [m.id for m in instrument.modules])[0]
@@ -557,6 +565,35 @@ def banner(vd: ValidityData) -> str:
     return "" if seed is None else f"> **{text('simulated', vd.language, seed=seed)}**"
 
 
+# -- headings and introductions ---------------------------------------------------------------------
+class Heading:
+    """A heading the notebook displays in its language: HTML for the rendered page (which takes
+    its title and the figures' alt text from its headings, as from the region report's) and
+    Markdown for anything that reads the notebook's Markdown."""
+
+    def __init__(self, words: str, level: int = 2):
+        self.words, self.level = words, level
+
+    def _repr_html_(self) -> str:
+        return f"<h{self.level}>{escape_html(self.words)}</h{self.level}>"
+
+    def _repr_markdown_(self) -> str:
+        return f"{'#' * self.level} {escape_markdown(self.words)}"
+
+    def __repr__(self) -> str:
+        return self.words
+
+
+def section(name: str, language: str = "en") -> tuple:
+    """The heading and introduction of the notebook's section ``name`` (``title`` for the
+    notebook's own title) in ``language``, from the catalogue (``val_head_<name>``,
+    ``val_intro_<name>``), for ``display(*validity.section(name, language))``."""
+    from IPython.display import Markdown  # IPython (0.2 s): only when a notebook shows the section
+
+    return (Heading(text(f"val_head_{name}", language), 1 if name == "title" else 2),
+            Markdown(text(f"val_intro_{name}", language)))
+
+
 # -- showing and exporting -------------------------------------------------------------------------
 #: name -> (decimals, columns without a leading zero, p-value columns) for :func:`show` and the export.
 FORMATS = {
@@ -627,13 +664,17 @@ def show(table: pd.DataFrame, name: str, language: str = "en"):
 
 
 def export_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, language: str = "en") -> pd.DataFrame:
-    """Write each table as CSV, Markdown and LaTeX (APA style); returns what was written, with
-    paths relative to the working directory."""
+    """Write each table as CSV, Markdown and LaTeX (APA style) with its caption, headers, words
+    and numbers in ``language``; returns what was written, with paths relative to the working
+    directory."""
     rows = []
     for number, (name, table) in enumerate((n, t) for n, t in tables.items() if t is not None and not t.empty):
-        decimals, bounded, _ = FORMATS.get(name, (2, (), ()))
+        decimals, bounded, p_columns = FORMATS.get(name, (2, (), ()))
+        names = [*table.columns, table.index.name or ""]
+        headers = header_labels(names, language, extra={c: _heading(c, language) for c in names
+                                                         if f"validity_col_{c}" in TEXTS})
         paths = export_table(table, name, out_dir, _title(name, language), number=number + 1, decimals=decimals,
-                             bounded=bounded)
+                             bounded=bounded, language=language, headers=headers, p_columns=p_columns or None)
         rows.append({"table": name, **{k: os.path.relpath(v) for k, v in paths.items()}})
     if rows:  # the works the tables rest on, for a thesis in LaTeX
         atomic_write(ensure_folder(out_dir) / BIBTEX_FILE, bibtex(REFERENCE_KEYS, language))

@@ -89,13 +89,14 @@ def peek_regions(data_path: str | Path | None) -> list[str] | None:
     return sorted(str(r).strip() for r in column.dropna().unique())
 
 
-def check_arguments(data_path, regions, language, min_group_size, min_comment_group_size, out_dir) -> Path:
+def check_arguments(data_path, regions, language, min_group_size, min_comment_group_size, out_dir,
+                    store=None) -> Path:
     """Every argument checked before data load and kernel start; one ``ValueError`` line each.
 
     Returns the output folder (created if missing) as an absolute path: the notebooks' kernels
     run in ``notebooks/``, where a relative one would name another folder. An unwritable folder,
     an unknown language or region, a ``min_group_size`` under 2 and region names that collide
-    are refused here.
+    are refused here. ``store``: a wave store's folder, read instead of ``data_path`` (not both).
     """
     from ..reports.prepare import check_group_sizes  # pandas and the scoring (about 0.5 s): not for --help
 
@@ -103,6 +104,11 @@ def check_arguments(data_path, regions, language, min_group_size, min_comment_gr
     check_group_sizes(min_group_size, min_comment_group_size)
     if data_path is not None and not Path(data_path).exists():
         raise ValueError(f"{data_path}: no such file")
+    if store is not None:
+        if data_path is not None:
+            raise ValueError("give a data file or a wave store (one of the two)")
+        if not Path(store).is_dir():
+            raise ValueError(f"{store}: no such folder; add a wave first (monitor waves add EXPORT --store {store})")
     base = Path(os.path.abspath(out_dir or REPORTS_DIR))  # absolute, without following a link (resolve would)
     try:
         base.mkdir(parents=True, exist_ok=True)
@@ -110,7 +116,7 @@ def check_arguments(data_path, regions, language, min_group_size, min_comment_gr
         probe.close()
     except OSError as exc:
         raise ValueError(f"cannot write to the output folder {describe_os_error(exc, base)}") from None
-    known = peek_regions(data_path)
+    known = peek_regions(data_path) if store is None else None  # a store's regions: checked once it is read
     if known is not None and regions:
         unknown = [r for r in regions if r not in known]
         if unknown:
@@ -136,13 +142,14 @@ def check_formats(formats) -> tuple[str, ...]:
 
 
 #: Parameters naming a file of the analyst's: the published notebook records the name only.
-FILE_PARAMETERS = ("data_path", "instrument_path", "mapping_path")
+FILE_PARAMETERS = ("data_path", "instrument_path", "mapping_path", "store")
 
 
 def published_parameters(parameters: dict, sha: str) -> dict:
     """What a published notebook records instead of the paths it ran with: each file's name
     without its folder (an analyst's folders are not published), and the data's SHA-256; a
-    re-run passes the full paths with ``-p data_path /full/path/responses.csv``.
+    re-run passes the full paths with ``-p data_path /full/path/responses.csv`` (or ``-p store
+    /full/path/store`` for a wave store's folder).
 
     >>> published_parameters({"data_path": "/home/an/data/wave.csv", "mapping_path": None}, "ab12")
     {'data_path': 'wave.csv', 'data_sha256': 'ab12'}
@@ -152,9 +159,9 @@ def published_parameters(parameters: dict, sha: str) -> dict:
 
 
 def other_jobs(prepared, include: tuple[str, ...], language: str, data_path: str | None, out: Path,
-                wave: int, instrument_path: str | None, mapping_path: str | None) -> list[Job]:
+                wave: int, instrument_path: str | None, mapping_path: str | None, store: str | None = None) -> list[Job]:
     """The validity notebook and (when the data hold its module) the thesis notebook, reading the
-    data through the same instrument and mapping as the region reports."""
+    data (or the wave store, ``store``) through the same instrument and mapping as the region reports."""
     jobs = []
     if "validity" in include and (NOTEBOOKS_DIR / NOTEBOOKS["validity"]).exists():
         jobs.append(Job("validity", NOTEBOOKS_DIR / NOTEBOOKS["validity"],
@@ -168,13 +175,15 @@ def other_jobs(prepared, include: tuple[str, ...], language: str, data_path: str
                         "thesis", "Collaboration factors"))
     for job in jobs:
         job.parameters.update(instrument_path=instrument_path, mapping_path=mapping_path)
+        if store is not None:  # only then: a render of a data file runs the notebooks as before
+            job.parameters["store"] = store
         job.published = published_parameters(job.parameters, prepared.meta["sha256"])
     return jobs
 
 
 def region_job(report, region: str, name: str, work: Path, wave: int, sha: str, language: str,
                 data_path: str | None, instrument_path: str | None, formats: tuple[str, ...],
-                mapping_path: str | None, stem: str | None = None) -> Job:
+                mapping_path: str | None, stem: str | None = None, store: str | None = None) -> Job:
     """A region report's job: its prepared sections saved as ``<stem>.pkl`` in the private ``work``
     folder and handed over by the hidden set-up cell (never through a saved parameter)."""
     stem = stem or name
@@ -188,6 +197,8 @@ def region_job(report, region: str, name: str, work: Path, wave: int, sha: str, 
                   "region": region, "wave": wave, "language": language,
                   "min_group_size": report.min_group_size, "min_comment_group_size": report.min_comment_group_size,
                   "mapping_path": mapping_path}
+    if store is not None:  # only then: a render of a data file runs the notebook as before
+        parameters["store"] = store
     return Job(name, NOTEBOOKS_DIR / NOTEBOOKS["region"], parameters, "region", region, setup=setup, finish=finish,
                products=products, html="html" in formats, published=published_parameters(parameters, sha))
 
@@ -195,7 +206,7 @@ def region_job(report, region: str, name: str, work: Path, wave: int, sha: str, 
 def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: int, regions: list[str] | None,
               include: tuple[str, ...], language: str, data_path: str | None, out: Path,
               instrument_path: str | None = None, formats: tuple[str, ...] = FORMATS,
-              mapping_path: str | None = None) -> list[Job]:
+              mapping_path: str | None = None, store: str | None = None) -> list[Job]:
     """The notebooks to render for one wave; a region report gets its prepared sections
     through :attr:`Job.setup` (never through a saved parameter) and records the data file
     and its SHA-256, so the saved notebook re-runs with papermill as it is.
@@ -203,16 +214,17 @@ def plan_jobs(prepared, reports: dict, names: dict[str, str], work: Path, wave: 
     With ``"pdf"`` in ``formats`` a region report's kernel typesets its PDF after the last
     cell (:func:`monitor.reports.notebook.write_pdf`, from the notebook's ``view``, its
     figures drawn once). The validity and thesis notebooks are HTML only, whatever ``formats``.
-    Every notebook reads the data through the same ``instrument_path`` and ``mapping_path``.
+    Every notebook reads the data through the same ``instrument_path`` and ``mapping_path`` (or
+    the wave store ``store`` instead of ``data_path``).
     """
-    jobs = other_jobs(prepared, include, language, data_path, out, wave, instrument_path, mapping_path)
+    jobs = other_jobs(prepared, include, language, data_path, out, wave, instrument_path, mapping_path, store)
     if "regions" in include:
         chosen = regions or sorted(reports)
         unknown = [r for r in chosen if r not in prepared.regions]
         if unknown:
             raise ValueError(f"unknown region(s): {', '.join(unknown)}; the data hold: {', '.join(prepared.regions)}")
         jobs += [region_job(reports[r], r, names[r], work, wave, prepared.meta["sha256"], language, data_path,
-                             instrument_path, formats, mapping_path)
+                             instrument_path, formats, mapping_path, store=store)
                  for r in chosen if r in reports]  # a region without respondents in this wave has none
     return jobs
 

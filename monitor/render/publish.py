@@ -128,10 +128,11 @@ class _WaveFeed:
 
     def __init__(self, prepared, wave: int, regions: list[str] | None, include: tuple[str, ...], names: dict[str, str],
                  work: Path, out: Path, language: str, data_path: str | None, instrument_path: str | None,
-                 formats: tuple[str, ...], mapping_path: str | None):
+                 formats: tuple[str, ...], mapping_path: str | None, store: str | None = None):
         self.prepared, self.wave, self.regions, self.include, self.names = prepared, wave, regions, include, names
         self.work, self.out, self.language, self.formats = work, out, language, formats
         self.paths = {"data_path": data_path, "instrument_path": instrument_path, "mapping_path": mapping_path}
+        self.store = store
         self.audited = False
         self.sidecars: dict[str, str] = {}  # by output name, as text: one per region report of the wave
         self.summaries: dict[str, dict] = {}
@@ -164,7 +165,7 @@ class _WaveFeed:
                 name = self.names[region]
                 job = region_job(report, region, name, self.work, self.wave, sha, self.language,
                                   self.paths["data_path"], self.paths["instrument_path"], self.formats,
-                                  self.paths["mapping_path"], stem=f"{name}-{step}")
+                                  self.paths["mapping_path"], stem=f"{name}-{step}", store=self.store)
                 yield [self._staged(job, step)]
             sidecars = {r: report_json(rep) for r, rep in reports.items()}
             verdict = audit(list(sidecars.values())) if sidecars else None
@@ -180,7 +181,7 @@ class _WaveFeed:
             del reports, sidecars
         self.audited = True
         others = other_jobs(prepared, self.include, self.language, self.paths["data_path"], self.out, self.wave,
-                             self.paths["instrument_path"], self.paths["mapping_path"])
+                             self.paths["instrument_path"], self.paths["mapping_path"], self.store)
         for job in others:
             job.ahead = True  # the longest notebooks: started next, not last
         self.prepared = prepared = None  # the notebooks read their own files: the data go before the last reports
@@ -227,7 +228,8 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
            jobs: int | None = None, out_dir: Path | None = None, timeout: int = 600, language: str = "nl",
            include: tuple[str, ...] = ("validity", "thesis", "regions"), progress: bool = True,
            instrument_path: str | None = None, min_group_size: int = 5, min_comment_group_size: int = 10,
-           formats: tuple[str, ...] | str = FORMATS, mapping_path: str | None = None) -> WaveResults:
+           formats: tuple[str, ...] | str = FORMATS, mapping_path: str | None = None,
+           store: str | Path | None = None) -> WaveResults:
     """Render the reports of one wave (default: the latest) in parallel; returns one result each.
 
     Arguments are checked first (:func:`check_arguments`); the data are prepared once
@@ -237,6 +239,10 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
     audit of the whole wave (:func:`monitor.privacy.disclosure.audit`) decides whether anything is
     published (:class:`AuditFailed`: nothing is). Each region report gets its sidecar
     ``<name>.json``, and its PDF when ``formats`` holds ``"pdf"`` (default: ``("html", "pdf")``).
+
+    ``store``: a wave store's folder (:mod:`monitor.survey.store`), read once instead of
+    ``data_path``, so that trends span every stored wave; the notebooks get it as their ``store``
+    parameter, and the sidecars record the store folder's name and its manifest's SHA-256.
     """
     from ..reports.prepare import prepare  # pandas and the readers (about 1 s): not before the arguments are checked
 
@@ -244,7 +250,10 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
     # Resolved once, here: the notebooks' kernels run in notebooks/, where a relative path means another file.
     data_path, instrument_path, mapping_path = (str(Path(p).resolve()) if p else None
                                                 for p in (data_path, instrument_path, mapping_path))
-    base = check_arguments(data_path, regions, language, min_group_size, min_comment_group_size, out_dir)
+    store = str(Path(store).resolve()) if store is not None else None
+    if store is not None and mapping_path:
+        raise ValueError("a mapping applies to a data file; the store's waves are mapped already")
+    base = check_arguments(data_path, regions, language, min_group_size, min_comment_group_size, out_dir, store)
     workers = max(1, jobs or os.cpu_count() or 1)
     work = _private_workdir()
     try:
@@ -263,7 +272,7 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
         pool = WorkerPool(workers, kernel=ensure_kernel(), cwd=NOTEBOOKS_DIR)
         try:
             prepared = prepare(data_path, instrument_path, min_group_size, min_comment_group_size,
-                               waves="latest" if wave is None else [int(wave)], mapping=mapping_path,
+                               waves="latest" if wave is None else [int(wave)], mapping=mapping_path, store=store,
                                isolate_deidentification=True,  # the de-identifier's 500 MB never enter this process
                                on_deidentified=pool.start)
         except BaseException:
@@ -283,7 +292,7 @@ def render(data_path: str | None = None, wave: int | None = None, regions: list[
             for inside in ("validity_tables", "thesis_tables", ".status.lock"):
                 refuse_symlink(out / inside)
             feed = _WaveFeed(prepared, wave, regions, include, output_names(prepared.regions), work, out, language,
-                             data_path, instrument_path, formats, mapping_path)
+                             data_path, instrument_path, formats, mapping_path, store)
             del prepared  # the feed holds it until the last region is built
             clean_leftovers(out)
             with claim(out):

@@ -6,7 +6,7 @@ every other region's, by the renderer (which applies the wave-wide disclosure co
 renderer's set-up cell, which is not saved in the notebook, hands it over by calling
 :func:`use_prepared`, and its closing cell typesets the PDF of the notebook's ``view`` with
 :func:`write_pdf`. Run on its own (papermill with ``data_path``), the notebook computes the same
-report from the data file, after checking its SHA-256.
+report from the data file (or the wave store, ``store``), after checking its SHA-256.
 """
 
 from __future__ import annotations
@@ -59,14 +59,16 @@ def use_prepared(path: str | Path, region: str, wave: int, sha256: str) -> None:
 def load_report(data_path=None, instrument_path=None, region: str | None = None, wave: int | None = None,
                 min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
                 min_comment_group_size: int = DEFAULT_MIN_COMMENT_GROUP_SIZE,
-                data_sha256: str | None = None, mapping_path=None) -> RegionReport:
+                data_sha256: str | None = None, mapping_path=None, store=None) -> RegionReport:
     """One region's report (default: the first region, the latest wave).
 
     Uses the renderer's prepared report when it was handed over (:func:`use_prepared`) for this
     region, wave and data; otherwise prepares the data (every region of the wave, for the
     disclosure control across reports) and returns this region's. ``data_sha256`` (recorded by
     ``monitor render``) makes a re-run refuse a data file that changed since. ``mapping_path``:
-    the mapping file of a survey platform's export (``monitor mapping propose``).
+    the mapping file of a survey platform's export (``monitor mapping propose``). ``store``: a
+    wave store's folder (:mod:`monitor.survey.store`), read instead of ``data_path``; its
+    fingerprint is the SHA-256 of the store's manifest.
     """
     if _handed and _handed[0].serves(region, wave, data_sha256):
         with open(_handed[0].path, "rb") as handle:
@@ -76,9 +78,9 @@ def load_report(data_path=None, instrument_path=None, region: str | None = None,
     from .wave import wave_reports
 
     prepared = prepare(data_path, instrument_path, min_group_size, min_comment_group_size,
-                       waves=None if wave is None else [int(wave)], mapping=mapping_path)
+                       waves=None if wave is None else [int(wave)], mapping=mapping_path, store=store)
     if data_sha256 and prepared.meta["sha256"] != data_sha256:
-        raise DataChanged(f"{data_path}: the data changed since the report was rendered (SHA-256 "
+        raise DataChanged(f"{store or data_path}: the data changed since the report was rendered (SHA-256 "
                           f"{prepared.meta['sha256'][:16]}…, expected {data_sha256[:16]}…)")
     wave = prepared.waves[-1] if wave is None else int(wave)
     region = region or prepared.regions[0]

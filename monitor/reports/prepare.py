@@ -9,6 +9,7 @@ de-identified here, once for all regions, so no report ever holds a raw answer.
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +25,7 @@ from ..stats.reliability import cronbach_alpha
 from ..survey.instrument import Instrument, load_instrument
 from ..survey.responses import Responses, read_responses
 from ..survey.scoring import DEFAULT_MIN_GROUP_SIZE, aggregate, keyed_items, theme_scores
+from ..survey.store import read_store
 from ..survey.synthetic import simulation_seed
 
 __all__ = ["Prepared", "RegionData", "prepare", "read_interventions", "check_group_sizes", "MIN_GROUP_SIZE_FLOOR",
@@ -166,7 +168,8 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
             min_comment_group_size: int = DEFAULT_MIN_COMMENT_GROUP_SIZE,
             waves: list[int] | str | None = None, frame: pd.DataFrame | None = None, mapping=None,
             isolate_deidentification: bool = False, on_deidentified=None,
-            interventions: str | Path | None = None, responses: Responses | None = None) -> Prepared:
+            interventions: str | Path | None = None, responses: Responses | None = None,
+            store: str | Path | None = None) -> Prepared:
     """Load, validate, score and de-identify a dataset once, with the all-regions aggregates.
 
     Parameters
@@ -199,6 +202,10 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
     responses : monitor.survey.responses.Responses, optional
         Responses already read (:func:`monitor.survey.responses.read_responses`), with their
         fingerprint and modules; skips the load.
+    store : path, optional
+        A wave store's folder (:mod:`monitor.survey.store`), read instead of ``data_path``: every
+        stored wave, so that trends span them all. The fingerprint (``meta["sha256"]``) is then
+        the SHA-256 of the store's manifest and ``meta["source"]`` the store folder's name.
 
     Returns
     -------
@@ -207,14 +214,18 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
     check_group_sizes(min_group_size, min_comment_group_size)
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument)
-    source = Path(data_path) if data_path else DEMO_DATA
+    if store is not None and data_path:
+        raise ValueError("give a data file or a wave store (one of the two)")
+    source = Path(os.path.abspath(store)) if store is not None else Path(data_path) if data_path else DEMO_DATA
     scrubber = None
     if isolate_deidentification and instrument.open_question_ids:
         from ..privacy.deidentify_isolated import IsolatedScrubber  # starts a child: only for an isolated scrub
 
         scrubber = IsolatedScrubber()  # loads its lookups while the data are read and scored
     try:
-        if responses is None:
+        if responses is None and store is not None:
+            responses = read_store(source, instrument)
+        elif responses is None:
             responses = (read_responses(source, instrument, mapping=mapping) if frame is None
                          else Responses.from_frame(frame, instrument))
         frame = responses.frame
@@ -259,7 +270,7 @@ def prepare(data_path: str | Path | None = None, instrument: Instrument | str | 
         except (ValueError, np.linalg.LinAlgError):
             invariance[int(wave)] = None
     meta = {"source": source.name, "sha256": responses.sha256, "version": __version__,
-            "instrument_version": instrument.version, "seed": simulation_seed(source)}
+            "instrument_version": instrument.version, "seed": None if store is not None else simulation_seed(source)}
     return Prepared(instrument=instrument, frame=frame, scores=scores, benchmark=benchmark, reliability=reliability,
                     invariance=invariance, meta=meta, min_group_size=int(min_group_size),
                     min_comment_group_size=int(min_comment_group_size), measures=measures,

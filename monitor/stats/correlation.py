@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from .polychoric import polychoric_matrix, smooth_correlation
+from .threads import one_blas_thread
 from .warnings import PsychometricWarning
 
 __all__ = ["drop_constant_items", "checked_correlation", "pairwise_correlation", "correlation_from_parts",
@@ -110,6 +111,7 @@ def correlation_matrix(items: pd.DataFrame, kind: str = "pearson") -> pd.DataFra
 
 
 # -- suitability ---------------------------------------------------------------------------
+@one_blas_thread()
 def kmo(correlation: pd.DataFrame) -> tuple[float, pd.Series]:
     """Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item (``psych::KMO``).
 
@@ -138,6 +140,7 @@ def kmo(correlation: pd.DataFrame) -> tuple[float, pd.Series]:
     return float(overall), pd.Series(per_item, index=names, name="msa")
 
 
+@one_blas_thread()
 def bartlett_sphericity(correlation, n: int) -> pd.Series:
     """Bartlett's test that the correlation matrix is an identity (``psych::cortest.bartlett``).
 

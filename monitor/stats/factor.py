@@ -34,6 +34,7 @@ from .correlation import (
 )
 from .factor_extraction import minres, ml_factors, principal_axis
 from .factor_retention import parallel_analysis, velicer_map
+from .threads import one_blas_thread
 from .warnings import PsychometricWarning
 
 __all__ = ["pairwise_correlation", "correlation_matrix", "kmo", "bartlett_sphericity", "minres", "ml_factors",
@@ -132,6 +133,7 @@ def _efa_warnings(names: list, communality: np.ndarray, converged: bool, n_obs: 
                   f"{MIN_CASES_PER_PARAMETER} per parameter; the solution may not replicate")
 
 
+@one_blas_thread()
 def efa(correlation: pd.DataFrame, n_factors: int, method: str = "minres", rotation: str = "oblimin",
         n_obs: int | None = None, target: dict[str, str] | None = None) -> EFAResult:
     """Exploratory factor analysis on a correlation matrix (Pearson or polychoric).
@@ -229,6 +231,7 @@ def align_factors(loadings: np.ndarray, phi: np.ndarray, items: list[str], targe
     return loadings * signs, phi * np.outer(signs, signs), labels
 
 
+@one_blas_thread()
 def schmid_leiman(r: np.ndarray, n_factors: int, rotation: str = "oblimin") -> dict:
     """Schmid-Leiman transformation of an oblique minres solution (``psych::schmid``).
 

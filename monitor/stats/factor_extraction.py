@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
+from .threads import one_blas_thread
+
 __all__ = ["smc", "minres", "ml_factors", "principal_axis"]
 
 
@@ -31,6 +33,7 @@ def _top_loadings(matrix: np.ndarray, n_factors: int) -> np.ndarray:
     return vectors[:, order] * np.sqrt(np.maximum(values[order], 0))
 
 
+@one_blas_thread()
 def minres(r: np.ndarray, n_factors: int) -> tuple[np.ndarray, dict]:
     """Minimum-residual factor extraction, as ``psych::fa(fm = "minres")``.
 
@@ -61,6 +64,7 @@ def minres(r: np.ndarray, n_factors: int) -> tuple[np.ndarray, dict]:
     return _loadings_uls(res.x), {"objective": res.fun, "converged": bool(res.success), "uniquenesses": res.x}
 
 
+@one_blas_thread()
 def ml_factors(r: np.ndarray, n_factors: int) -> tuple[np.ndarray, dict]:
     """Maximum-likelihood extraction (``psych::fa(fm = "ml")``, after ``factanal``)."""
     r = np.asarray(r, dtype=float)
@@ -92,6 +96,7 @@ def ml_factors(r: np.ndarray, n_factors: int) -> tuple[np.ndarray, dict]:
     return loadings(res.x), {"objective": res.fun, "converged": bool(res.success), "uniquenesses": res.x}
 
 
+@one_blas_thread()
 def principal_axis(r: np.ndarray, n_factors: int, max_iter: int = 50, tol: float = 0.001) -> tuple[np.ndarray, dict]:
     """Iterated principal-axis extraction (``psych::fa(fm = "pa")``): communalities from SMC,
     re-estimated until their total changes by less than ``tol``."""

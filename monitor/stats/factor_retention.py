@@ -23,6 +23,7 @@ from .correlation import (
 )
 from .factor_extraction import minres
 from .polychoric import polychoric_matrix
+from .threads import one_blas_thread
 
 __all__ = ["parallel_analysis", "velicer_map", "fa_eigenvalues"]
 
@@ -75,6 +76,7 @@ def _one_factor_uls(r: np.ndarray, tol: float = 1e-10, max_iter: int = 100) -> n
     return lam
 
 
+@one_blas_thread()
 def fa_eigenvalues(r: np.ndarray) -> np.ndarray:
     """Eigenvalues of R with the communalities of a one-factor minres solution on the diagonal
     (what ``psych::fa.parallel`` compares)."""
@@ -142,6 +144,7 @@ class _ColumnResampler:
         return x, mask
 
 
+@one_blas_thread()
 def parallel_analysis(items: pd.DataFrame, n_iter: int = 20, correlation: str = "pearson", quantile: float = 0.95,
                       seed: int = 0, progress: bool = False) -> tuple[pd.DataFrame, dict]:
     """Horn's parallel analysis as ``psych::fa.parallel`` (``fa = "both"``).
@@ -229,6 +232,7 @@ def parallel_analysis(items: pd.DataFrame, n_iter: int = 20, correlation: str = 
     return table, suggestion
 
 
+@one_blas_thread()
 def velicer_map(correlation) -> tuple[pd.Series, int]:
     """Velicer's minimum average partial (MAP) test, squared version (as ``psych::VSS``'s map).
 

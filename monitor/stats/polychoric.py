@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
+from .threads import one_blas_thread
 from .warnings import PsychometricWarning
 
 __all__ = ["polychoric", "polychoric_matrix", "PolychoricResult", "bivariate_normal_cdf", "smooth_correlation",
@@ -250,6 +251,7 @@ def maximum_likelihood_rho(tables: np.ndarray, tau_x: np.ndarray, tau_y: np.ndar
     return rho
 
 
+@one_blas_thread()
 def polychoric(frame: pd.DataFrame, smooth: bool = True, global_thresholds: bool | None = None,
                correct: float = 0.5) -> PolychoricResult:
     """Polychoric correlation matrix of ordinal items, as R ``psych::polychoric``.

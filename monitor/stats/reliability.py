@@ -20,9 +20,10 @@ from .correlation import checked_correlation, drop_constant_items
 from .factor import schmid_leiman
 from .factor_extraction import minres
 from .polychoric import polychoric_matrix
+from .threads import one_blas_thread
 
-__all__ = ["parse_keys", "key_signs", "reverse_keyed", "cronbach_alpha", "alpha_if_deleted", "item_analysis",
-           "omega", "ordinal_reliability", "composite_reliability", "scale_reliability"]
+__all__ = ["parse_keys", "key_signs", "reverse_keyed", "is_item_matrix", "cronbach_alpha", "alpha_if_deleted",
+           "item_rest_correlation", "item_analysis", "omega", "ordinal_reliability", "composite_reliability", "scale_reliability"]
 
 
 # -- scoring keys ------------------------------------------------------------------------------
@@ -118,6 +119,45 @@ def _prepared(items: pd.DataFrame, keys, what: str, minimum: int = 2) -> pd.Data
     return keyed
 
 
+def is_item_matrix(items) -> bool:
+    """Whether ``items`` is a correlation or covariance matrix rather than answers: a square
+    DataFrame whose index equals its columns (psych's ``isCovariance`` asks for a square,
+    symmetric matrix; the labels make the intent explicit here).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> answers = pd.DataFrame({"a": [1, 2, 3], "b": [2, 2, 3]})
+    >>> is_item_matrix(answers), is_item_matrix(answers.corr())
+    (False, True)
+    """
+    return (isinstance(items, pd.DataFrame) and items.shape[0] == items.shape[1]
+            and list(map(str, items.index)) == list(map(str, items.columns)))
+
+
+def _keyed_matrix(matrix: pd.DataFrame, keys, what: str, minimum: int = 2) -> np.ndarray:
+    """A checked covariance or correlation matrix with the reverse-keyed items' signs flipped
+    (reversing an item as ``min + max - x`` flips the sign of its covariances)."""
+    values = matrix.to_numpy(dtype=float)
+    if not np.isfinite(values).all() or not np.allclose(values, values.T, atol=1e-10):
+        raise ValueError(f"{what}: the matrix must be finite and symmetric")
+    if (np.diag(values) <= 0).any():
+        flat = [str(c) for c, v in zip(matrix.columns, np.diag(values), strict=True) if v <= 0]
+        raise ValueError(f"{what}: item(s) without variance on the diagonal: {', '.join(flat)}")
+    if len(values) < minimum:
+        raise ValueError(f"{what} needs at least {minimum} items, not {len(values)}")
+    signs = key_signs(matrix.columns, keys)
+    return values * np.outer(signs, signs)
+
+
+def _covariance_of(items: pd.DataFrame, keys, what: str) -> tuple[np.ndarray, list, int | None]:
+    """(covariance or correlation matrix, item names, rows or None) of answers or of a matrix."""
+    if is_item_matrix(items):
+        return _keyed_matrix(items, keys, what), list(items.columns), None
+    keyed = _prepared(items, keys, what)
+    return _pairwise_cov(keyed.to_numpy(na_value=np.nan)), list(keyed.columns), len(keyed)
+
+
 # -- alpha -------------------------------------------------------------------------------------
 def _pairwise_cov(values: np.ndarray) -> np.ndarray:
     """Pairwise-complete covariance matrix (as R ``cov(x, use = "pairwise")``)."""
@@ -133,31 +173,39 @@ def _alpha_from_cov(cov: np.ndarray) -> float:
     return k / (k - 1) * (1 - np.trace(cov) / cov.sum())
 
 
-def cronbach_alpha(items: pd.DataFrame, confidence: float = 0.95, keys=None) -> pd.Series:
+@one_blas_thread()
+def cronbach_alpha(items: pd.DataFrame, confidence: float = 0.95, keys=None, n_obs: int | None = None) -> pd.Series:
     """Cronbach's alpha with its Feldt confidence interval, and standardized alpha.
 
     Parameters
     ----------
     items : DataFrame
-        One column per item.
+        One column per item; or a correlation or covariance matrix (a square frame whose index
+        equals its columns, see :func:`is_item_matrix`), as ``psych::alpha(r, n.obs = )``.
     confidence : float
         Level of the Feldt interval (default 0.95).
     keys : optional
         Reverse-keyed items (see :func:`key_signs`), as ``psych::alpha(keys = ...)``. Items
         without variance are dropped with a warning, as psych does.
+    n_obs : int, optional
+        Respondents behind a matrix, for the Feldt interval; without it the interval is NaN.
+        Raw answers give their own n (the rows), so ``n_obs`` is refused with them.
 
     Returns
     -------
     Series
         ``alpha`` (raw), ``ci_low``, ``ci_high`` (Feldt), ``std_alpha``, ``average_r``,
-        ``n`` (respondents, rows) and ``k`` (items used).
+        ``n`` (respondents: rows, or ``n_obs``) and ``k`` (items used).
 
     Notes
     -----
     ``α = k/(k-1) · (1 - tr(C)/ΣC)`` with C the covariance matrix; standardized alpha uses
     the correlation matrix R: ``k·r̄/(1 + (k-1)·r̄)``. Feldt (1965) interval:
     ``1 - (1-α)·F(1-p/2; n-1, (n-1)(k-1))`` to ``1 - (1-α)·F(p/2; ...)``, as
-    ``psych::alpha.ci``, with n the number of rows (as ``psych::alpha``).
+    ``psych::alpha.ci``, with n the number of rows (as ``psych::alpha``). From a correlation
+    matrix alpha is the standardized alpha; from a covariance matrix, the raw alpha of the data
+    it came from. psych 2.2.9's ``alpha(r, n.obs =)`` prints a Feldt interval computed with the
+    number of items as n (``nrow(r)``); the interval here is ``psych::alpha.ci(alpha, n.obs, k)``.
 
     References
     ----------
@@ -172,26 +220,39 @@ def cronbach_alpha(items: pd.DataFrame, confidence: float = 0.95, keys=None) -> 
     [0.631, 0.607, 0.654]
     >>> round(float(cronbach_alpha(bfi[["C1", "C2", "C3", "C4", "C5"]], keys=["C4", "C5"])["alpha"]), 3)
     0.727
+    >>> r = bfi[["C1", "C2", "C3"]].corr()  # pairwise, as R's cor(x, use = "pairwise")
+    >>> cronbach_alpha(r, n_obs=len(bfi))[["alpha", "ci_low", "ci_high"]].round(3).tolist()
+    [0.632, 0.607, 0.655]
+
+    (R: ``psych::alpha(r, n.obs = 2800)`` 0.632; ``psych::alpha.ci(0.632, 2800, 3)`` 0.607, 0.655.)
 
     R ``psych::alpha`` gives the same values (``tests/expected/``).
     """
-    values = _prepared(items, keys, "alpha").to_numpy(na_value=np.nan)
-    n, k = values.shape
-    cov = _pairwise_cov(values)
+    if n_obs is not None and not is_item_matrix(items):
+        raise ValueError("alpha: n_obs is for a correlation or covariance matrix; raw answers give their own n")
+    if n_obs is not None and (isinstance(n_obs, bool) or int(n_obs) != n_obs or n_obs < 2):
+        raise ValueError(f"alpha: n_obs must be a whole number of respondents, at least 2, not {n_obs!r}")
+    cov, _, rows = _covariance_of(items, keys, "alpha")
+    n, k = (rows if n_obs is None else int(n_obs)), cov.shape[0]
     corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
     alpha = _alpha_from_cov(cov)
     std_alpha = _alpha_from_cov(corr)
     average_r = (corr.sum() - k) / (k * (k - 1))
     p = 1 - confidence
-    df1, df2 = n - 1, (n - 1) * (k - 1)
-    return pd.Series({"alpha": alpha,
-                      "ci_low": 1 - (1 - alpha) * stats.f.ppf(1 - p / 2, df1, df2),
-                      "ci_high": 1 - (1 - alpha) * stats.f.ppf(p / 2, df1, df2),
+    if n is None:  # a matrix without n_obs: no interval
+        low = high = n = np.nan
+    else:
+        df1, df2 = n - 1, (n - 1) * (k - 1)
+        low = 1 - (1 - alpha) * stats.f.ppf(1 - p / 2, df1, df2)
+        high = 1 - (1 - alpha) * stats.f.ppf(p / 2, df1, df2)
+    return pd.Series({"alpha": alpha, "ci_low": low, "ci_high": high,
                       "std_alpha": std_alpha, "average_r": average_r, "n": n, "k": k})
 
 
+@one_blas_thread()
 def alpha_if_deleted(items: pd.DataFrame, keys=None) -> pd.Series:
-    """Raw alpha of the remaining items when each item is dropped (``psych::alpha``'s alpha.drop).
+    """Raw alpha of the remaining items when each item is dropped (``psych::alpha``'s alpha.drop);
+    ``items`` may be answers or a correlation or covariance matrix (:func:`is_item_matrix`).
 
     Examples
     --------
@@ -201,14 +262,37 @@ def alpha_if_deleted(items: pd.DataFrame, keys=None) -> pd.Series:
     >>> alpha_if_deleted(bfi[["C1", "C2", "C3"]]).round(3).tolist()
     [0.524, 0.47, 0.598]
     """
-    keyed = _prepared(items, keys, "alpha if item deleted")
-    cov = _pairwise_cov(keyed.to_numpy(na_value=np.nan))
+    cov, names, _ = _covariance_of(items, keys, "alpha if item deleted")
     k = cov.shape[0]
     out = {}
-    for i, name in enumerate(keyed.columns):
+    for i, name in enumerate(names):
         keep = [j for j in range(k) if j != i]
         out[name] = _alpha_from_cov(cov[np.ix_(keep, keep)]) if len(keep) > 1 else np.nan
     return pd.Series(out, name="alpha_if_deleted")
+
+
+def _item_rest(cov: np.ndarray) -> np.ndarray:
+    """``ΣC[i, -i] / sqrt(C[i, i] · ΣC[-i, -i])`` per item (psych's ``r.drop``)."""
+    total, row = cov.sum(), cov.sum(axis=1)
+    rest_var = total - 2 * row + np.diag(cov)
+    return (row - np.diag(cov)) / np.sqrt(np.diag(cov) * rest_var)
+
+
+@one_blas_thread()
+def item_rest_correlation(items: pd.DataFrame, keys=None) -> pd.Series:
+    """Corrected item-total (item-rest) correlation per item, ``psych::alpha``'s ``r.drop``;
+    ``items`` may be answers or a correlation or covariance matrix (:func:`is_item_matrix`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from monitor.core.config import PROJECT_ROOT
+    >>> bfi = pd.read_csv(PROJECT_ROOT / "tests" / "data" / "bfi.csv")
+    >>> item_rest_correlation(bfi[["C1", "C2", "C3"]]).round(2).tolist()
+    [0.45, 0.48, 0.39]
+    """
+    cov, names, _ = _covariance_of(items, keys, "item-rest correlation")
+    return pd.Series(_item_rest(cov), index=names, name="item_rest_r")
 
 
 def _skew_type3(x: np.ndarray) -> float:
@@ -222,6 +306,7 @@ def _skew_type3(x: np.ndarray) -> float:
     return float(np.mean(d ** 3) / spread ** 1.5) if spread > 0 else np.nan
 
 
+@one_blas_thread()
 def item_analysis(items: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, keys=None) -> pd.DataFrame:
     """Item statistics for one scale: distribution, mean, SD, skew, floor/ceiling, missing,
     item-rest correlation and alpha if item deleted.
@@ -256,15 +341,17 @@ def item_analysis(items: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, k
     >>> item_analysis(bfi[["C1", "C2", "C3"]], 1, 6)["item_rest_r"].round(2).tolist()
     [0.45, 0.48, 0.39]
     """
+    if is_item_matrix(items):
+        raise ValueError("item analysis needs the answers (distributions, means, SDs); from a matrix use "
+                         "item_rest_correlation and alpha_if_deleted")
     keyed = _prepared(items, keys, "item analysis")
     values = keyed.to_numpy(na_value=np.nan)
-    cov = _pairwise_cov(values)
+    rest_r = _item_rest(_pairwise_cov(values))
     drop = alpha_if_deleted(keyed)
     rows = []
     for i, name in enumerate(keyed.columns):
         x = values[:, i]
         answered = x[np.isfinite(x)]
-        others = [j for j in range(len(keyed.columns)) if j != i]
         row = {
             "item": name,
             "n": len(answered),
@@ -274,7 +361,7 @@ def item_analysis(items: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, k
             "skew": _skew_type3(answered),
             "floor_share": np.mean(answered == scale_min) if len(answered) else np.nan,
             "ceiling_share": np.mean(answered == scale_max) if len(answered) else np.nan,
-            "item_rest_r": cov[i, others].sum() / np.sqrt(cov[i, i] * cov[np.ix_(others, others)].sum()),
+            "item_rest_r": rest_r[i],
             "alpha_if_deleted": drop[name],
         }
         for category in range(scale_min, scale_max + 1):
@@ -284,6 +371,7 @@ def item_analysis(items: pd.DataFrame, scale_min: int = 1, scale_max: int = 5, k
 
 
 # -- omega -------------------------------------------------------------------------------------
+@one_blas_thread()
 def omega(items: pd.DataFrame | None = None, n_factors: int = 1, correlation=None,
           rotation: str = "oblimin", keys=None, flip: bool = True) -> pd.Series:
     """McDonald's omega total and omega hierarchical, as ``psych::omega``.
@@ -299,7 +387,10 @@ def omega(items: pd.DataFrame | None = None, n_factors: int = 1, correlation=Non
     ----------
     items : DataFrame, optional
         Items (pairwise Pearson correlations are used); constant items are dropped with a
-        warning.
+        warning. A correlation or covariance matrix (a square frame whose index equals its
+        columns, :func:`is_item_matrix`) is read as ``psych::omega(m)`` does: a covariance
+        matrix is turned into correlations. Omega needs no n: psych's ``n.obs`` only adds the
+        fit statistics of the omega model, which this function does not report.
     n_factors : int
         1, or the number of group factors (at least 3) under a general factor.
     correlation : DataFrame or ndarray, optional
@@ -325,7 +416,14 @@ def omega(items: pd.DataFrame | None = None, n_factors: int = 1, correlation=Non
     [0.637, 0.637]
     >>> round(float(omega(bfi, n_factors=5)["omega_hierarchical"]), 2)  # psych::omega(bfi[1:25], 5): 0.46
     0.46
+    >>> r = bfi.corr()  # psych::omega(cor(bfi[1:25], use = "pairwise"), 5, n.obs = 2800): 0.46
+    >>> round(float(omega(r, n_factors=5)["omega_hierarchical"]), 2)
+    0.46
     """
+    if correlation is None and is_item_matrix(items):
+        matrix = _keyed_matrix(items, None, "omega", minimum=2)
+        d = 1 / np.sqrt(np.diag(matrix))
+        correlation = pd.DataFrame(matrix * np.outer(d, d), index=items.columns, columns=items.columns)
     if correlation is None:
         if items is None:
             raise ValueError("omega needs items or a correlation matrix")
@@ -353,6 +451,7 @@ def omega(items: pd.DataFrame | None = None, n_factors: int = 1, correlation=Non
     return pd.Series({"omega_total": (vt - u2.sum()) / vt, "omega_hierarchical": g.sum() ** 2 / vt})
 
 
+@one_blas_thread()
 def ordinal_reliability(items: pd.DataFrame, keys=None, correlation=None) -> pd.Series:
     """Ordinal alpha and ordinal omega total: alpha and omega of the polychoric matrix.
 
@@ -437,6 +536,7 @@ def composite_reliability(loadings: pd.DataFrame, residual_variances: pd.Series 
     return pd.DataFrame(rows, columns=["factor", "composite_reliability", "ave", "k"]).set_index("factor")
 
 
+@one_blas_thread()
 def scale_reliability(frame: pd.DataFrame, scales: Mapping[str, Sequence[str]], ordinal: bool = False,
                       confidence: float = 0.95, polychoric: pd.DataFrame | None = None) -> pd.DataFrame:
     """Alpha (Feldt CI), standardized alpha and omega per scale, from psych-style keys.

@@ -278,4 +278,123 @@ VALIDITY_TEXTS: dict[str, dict[str, str]] = {
     "validity_col_epc": {"en": "EPC", "nl": "EPC"},
     "validity_col_text": {"en": "text", "nl": "tekst"},
     "validity_col_reasons": {"en": "reasons", "nl": "redenen"},
+    # The notebook's title, and a heading and introduction per section (validity.section).
+    "val_head_title": {"en": "Questionnaire validity", "nl": "Validiteit van de vragenlijst"},
+    "val_intro_title": {
+        "en": "Does the questionnaire measure what it intends to, and reliably? This notebook takes one set of "
+              "answers through the usual argument of a validation study: who answered; whether the items are fit "
+              "for factor analysis; how many factors the data hold; whether the items group into the intended "
+              "scales (exploratory factor analysis); how reliable each scale is; whether the theoretical model "
+              "fits (confirmatory factor analysis); whether the scales measure the same thing across groups; and "
+              "which items to reconsider.\n\n"
+              "Every number comes from `monitor` and is checked against R `psych`, `lavaan` and `semTools`; the "
+              "sentences are filled in from those numbers, and each threshold they state is the one the code "
+              "applies. Caveats (an item without variance, a smoothed correlation matrix, a Heywood case, rows "
+              "lost, few respondents per parameter) appear as notes under the step they concern.\n\n"
+              "Any questionnaire can be validated, with or without an instrument file:\n\n"
+              "```\npapermill notebooks/validity.ipynb out.ipynb -p data_path my.csv \\\n"
+              "    -y \"scales: {{A: [-A1, A2, A3, A4, A5], C: [C1, C2, C3, -C4, -C5]}}\"\n```\n\n"
+              "`scales` holds psych-style scoring keys: each scale with its items, a leading `-` for a "
+              "reverse-keyed item. Without `scales`, the instrument file (`data/instrument.yaml`) defines the "
+              "scales of the chosen module.",
+        "nl": "Meet de vragenlijst wat hij beoogt te meten, en doet hij dat betrouwbaar? Dit notebook neemt één set "
+              "antwoorden door de gebruikelijke stappen van een validatiestudie: wie er antwoordden; of de items "
+              "geschikt zijn voor factoranalyse; hoeveel factoren de gegevens bevatten; of de items zich groeperen "
+              "in de beoogde schalen (exploratieve factoranalyse); hoe betrouwbaar elke schaal is; of het "
+              "theoretische model past (confirmatieve factoranalyse); of de schalen in verschillende groepen "
+              "hetzelfde meten; en welke items heroverweging verdienen.\n\n"
+              "Elk getal komt uit `monitor` en is gecontroleerd tegen R `psych`, `lavaan` en `semTools`; de zinnen "
+              "worden met die getallen ingevuld, en elke drempel die ze noemen is de drempel die de code toepast. "
+              "Kanttekeningen (een item zonder variantie, een gladgemaakte correlatiematrix, een Heywood-geval, "
+              "weggevallen rijen, weinig respondenten per parameter) staan als noot onder de stap waar ze bij "
+              "horen.\n\n"
+              "Elke vragenlijst kan worden gevalideerd, met of zonder instrumentbestand:\n\n"
+              "```\npapermill notebooks/validity.ipynb out.ipynb -p data_path my.csv \\\n"
+              "    -y \"scales: {{A: [-A1, A2, A3, A4, A5], C: [C1, C2, C3, -C4, -C5]}}\"\n```\n\n"
+              "`scales` bevat scoresleutels zoals in psych: elke schaal met haar items, met een `-` vooraan bij een "
+              "omgekeerd gescoord item. Zonder `scales` bepaalt het instrumentbestand (`data/instrument.yaml`) de "
+              "schalen van de gekozen module.",
+    },
+    "val_head_sample": {"en": "Sample and missingness", "nl": "Steekproef en ontbrekende antwoorden"},
+    "val_intro_sample": {
+        "en": "Validation rests on who answered and how completely: the number of respondents, how many answered "
+              "every item, and the range of missingness per item.",
+        "nl": "Een validatie staat of valt met wie er antwoordden en hoe volledig: het aantal respondenten, hoeveel "
+              "van hen alle items beantwoordden, en hoeveel antwoorden er per item ontbreken.",
+    },
+    "val_head_item_distributions": {"en": "Item distributions", "nl": "Verdeling van de antwoorden"},
+    "val_intro_item_distributions": {
+        "en": "Items need spread to correlate. The shares of each answer per item (reverse-keyed items recoded, "
+              "missing answers left out) show floor and ceiling effects at a glance.",
+        "nl": "Items moeten spreiding hebben om te kunnen correleren. Het aandeel van elk antwoord per item "
+              "(omgekeerd gescoorde items omgecodeerd, ontbrekende antwoorden weggelaten) laat bodem- en "
+              "plafondeffecten in één oogopslag zien.",
+    },
+    "val_head_suitability": {"en": "Suitability for factor analysis", "nl": "Geschiktheid voor factoranalyse"},
+    "val_intro_suitability": {
+        "en": "Before extracting factors, the correlations must hold common variance: Kaiser's measure of "
+              "sampling adequacy (KMO, overall and per item) and Bartlett's test that the correlation matrix is "
+              "not an identity matrix, both on the correlations chosen by the `correlation` parameter.",
+        "nl": "Voordat er factoren worden geëxtraheerd, moeten de correlaties gemeenschappelijke variantie bevatten: "
+              "Kaisers maat voor steekproefgeschiktheid (KMO, in totaal en per item) en de toets van Bartlett dat "
+              "de correlatiematrix geen identiteitsmatrix is, beide op de correlaties die de parameter "
+              "`correlation` kiest.",
+    },
+    "val_head_n_factors": {"en": "Number of factors", "nl": "Aantal factoren"},
+    "val_intro_n_factors": {
+        "en": "Horn's parallel analysis asks how many factors stand out above what random data of the same shape "
+              "would give. Its suggestion is reported beside the number the analysis uses: by default one factor "
+              "per intended scale, so that the exploratory analysis tests the intended structure.",
+        "nl": "De parallelle analyse van Horn gaat na hoeveel factoren boven toevalsgegevens van dezelfde omvang "
+              "uitsteken. Haar uitkomst staat naast het aantal dat de analyse gebruikt: standaard één factor per "
+              "beoogde schaal, zodat de exploratieve analyse de beoogde structuur toetst.",
+    },
+    "val_head_efa": {"en": "Exploratory factor analysis", "nl": "Exploratieve factoranalyse"},
+    "val_intro_efa": {
+        "en": "Do the items group as intended? Each factor is matched to the scale whose items load most on it, "
+              "so the heat map reads scale by scale.",
+        "nl": "Groeperen de items zich zoals beoogd? Elke factor wordt gekoppeld aan de schaal waarvan de items er "
+              "het hoogst op laden, zodat de heatmap per schaal te lezen is.",
+    },
+    "val_head_reliability": {"en": "Reliability per scale", "nl": "Betrouwbaarheid per schaal"},
+    "val_intro_reliability": {
+        "en": "Cronbach's alpha with its Feldt confidence interval, standardized alpha and McDonald's omega total "
+              "per scale; with polychoric correlations also ordinal alpha and omega, which estimate the "
+              "reliability of the continuous responses behind Likert answers. Omega hierarchical asks how much "
+              "of the total score one general factor explains. Item statistics follow.",
+        "nl": "Per schaal Cronbachs alfa met het betrouwbaarheidsinterval van Feldt, de gestandaardiseerde alfa en "
+              "McDonalds omega totaal; bij polychorische correlaties ook ordinale alfa en omega, die de "
+              "betrouwbaarheid schatten van de continue antwoorden achter Likert-antwoorden. Omega hiërarchisch "
+              "geeft aan hoeveel van de totaalscore één algemene factor verklaart. Daarna volgen de "
+              "itemstatistieken.",
+    },
+    "val_head_cfa": {"en": "Confirmatory factor analysis", "nl": "Confirmatieve factoranalyse"},
+    "val_intro_cfa": {
+        "en": "The theoretical model (each item on its own scale, maximum likelihood) against the data, with a "
+              "verdict per fit index; composite reliability and the average variance extracted (AVE) then come "
+              "from its standardized solution.",
+        "nl": "Het theoretische model (elk item op zijn eigen schaal, meest aannemelijke schatting) tegenover de "
+              "gegevens, met een oordeel per fitmaat; de samengestelde betrouwbaarheid en de gemiddeld verklaarde "
+              "variantie (AVE) komen daarna uit de gestandaardiseerde oplossing.",
+    },
+    "val_head_invariance": {"en": "Measurement invariance", "nl": "Meetinvariantie"},
+    "val_intro_invariance": {
+        "en": "Scale means can only be compared between groups when the scales measure the same thing in each: "
+              "configural, metric (equal loadings) and scalar (equal intercepts) models, by the column named in "
+              "`invariance_group`.",
+        "nl": "Schaalgemiddelden zijn alleen tussen groepen te vergelijken als de schalen in elke groep hetzelfde "
+              "meten: configurale, metrische (gelijke ladingen) en scalaire (gelijke intercepten) modellen, naar "
+              "de kolom die `invariance_group` noemt.",
+    },
+    "val_head_items_to_reconsider": {"en": "Items to reconsider", "nl": "Items om te heroverwegen"},
+    "val_intro_items_to_reconsider": {
+        "en": "The findings above, item by item: each item that meets one of the criteria, with its reasons.",
+        "nl": "De bevindingen hierboven, item voor item: elk item dat aan een van de criteria voldoet, met de "
+              "redenen.",
+    },
+    "val_head_export": {"en": "Export", "nl": "Export"},
+    "val_intro_export": {
+        "en": "Every table as CSV (full precision), Markdown and LaTeX (APA style), for a paper or thesis.",
+        "nl": "Elke tabel als CSV (volle precisie), Markdown en LaTeX (APA-stijl), voor een artikel of scriptie.",
+    },
 }

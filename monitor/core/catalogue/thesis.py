@@ -146,4 +146,107 @@ THESIS_TEXTS: dict[str, dict[str, str]] = {
                           "als BibTeX (`{bib}`). De LaTeX "
                           "vraagt `\\usepackage{{booktabs}}`; de brede tabellen ({wide}) zijn longtables op liggende "
                           "pagina's en vragen ook `\\usepackage{{longtable}}` en `\\usepackage{{pdflscape}}`."},
+    # The notebook's title, and a heading and introduction per chapter (thesis.section).
+    "th_head_title": {"en": "Collaboration factors, trust and transformation results",
+                      "nl": "Samenwerkingsfactoren, vertrouwen en transformatieresultaten"},
+    "th_intro_title": {
+        "en": "A thesis-style analysis of the samenwerkingsmonitor data, after the master's thesis *Laveren binnen "
+              "het Constructief Conflict* (Mejres, Van Erve & Van Veenendaal): which factors shape the "
+              "collaboration between municipalities and care providers in task-based contracting, and so the "
+              "transformation results?\n\n"
+              "The argument runs in seven steps. The sample (2) shows who answered. The factor structure (3) checks "
+              "that the collaboration items measure the seven factors the thesis names, reliably. Descriptives and "
+              "correlations (4) show how the factors, trust and the outcome move together. The explanatory model "
+              "(5) asks which factors predict the perceived transformation results when taken together, and how "
+              "much of that runs through trust. The perspectives (6) compare municipalities and care providers, as "
+              "far as the measurement allows. The findings (7) link the strongest and weakest factors back to the "
+              "thesis's recommendations.\n\n"
+              "Every number, threshold and verdict in the text below the headings is computed by `monitor` from "
+              "the data and the parameters; all text follows the `language` parameter (`nl` or `en`). Every table "
+              "is shown in APA style and written to the output folder (CSV, Markdown, LaTeX), every figure as PNG "
+              "and SVG. The LaTeX tables need `\\usepackage{{booktabs}}`; wide tables are longtables on landscape "
+              "pages and also need `\\usepackage{{longtable}}` and `\\usepackage{{pdflscape}}`.",
+        "nl": "Een analyse in de stijl van een scriptie van de gegevens van de samenwerkingsmonitor, naar de "
+              "masterscriptie *Laveren binnen het Constructief Conflict* (Mejres, Van Erve & Van Veenendaal): welke "
+              "factoren bepalen de samenwerking tussen gemeenten en zorgaanbieders bij taakgericht contracteren, en "
+              "daarmee de transformatieresultaten?\n\n"
+              "Het betoog loopt in zeven stappen. De steekproef (2) laat zien wie er antwoordden. De "
+              "factorstructuur (3) gaat na of de samenwerkingsitems de zeven factoren uit de scriptie betrouwbaar "
+              "meten. Beschrijvende statistiek en correlaties (4) laten zien hoe de factoren, het vertrouwen en de "
+              "uitkomst samenhangen. Het verklarende model (5) gaat na welke factoren samen de ervaren "
+              "transformatieresultaten voorspellen, en hoeveel daarvan via vertrouwen loopt. De perspectieven (6) "
+              "vergelijken gemeenten en zorgaanbieders, voor zover de meting dat toelaat. De bevindingen (7) "
+              "verbinden de sterkste en zwakste factoren met de aanbevelingen uit de scriptie.\n\n"
+              "Elk getal, elke drempel en elk oordeel in de tekst onder de koppen berekent `monitor` uit de "
+              "gegevens en de parameters; alle tekst volgt de parameter `language` (`nl` of `en`). Elke tabel "
+              "staat in APA-stijl in het notebook en in de uitvoermap (CSV, Markdown, LaTeX), elke figuur als PNG "
+              "en SVG. De LaTeX-tabellen vragen `\\usepackage{{booktabs}}`; brede tabellen zijn longtables op "
+              "liggende pagina's en vragen ook `\\usepackage{{longtable}}` en `\\usepackage{{pdflscape}}`.",
+    },
+    "th_head_question": {"en": "1. Research question and method", "nl": "1. Onderzoeksvraag en methode"},
+    "th_intro_question": {
+        "en": "The thesis asks which factors influence how municipalities and care providers shape their "
+              "collaboration. Here the question is put to the survey: the collaboration module measures each "
+              "factor with several items, and the outcome is the respondents' view of the transformation results.",
+        "nl": "De scriptie vraagt welke factoren beïnvloeden hoe gemeenten en zorgaanbieders hun samenwerking "
+              "vormgeven. Hier gaat die vraag naar de enquête: de module samenwerking meet elke factor met "
+              "meerdere items, en de uitkomst is het oordeel van de respondenten over de transformatieresultaten.",
+    },
+    "th_head_sample": {"en": "2. Sample", "nl": "2. Steekproef"},
+    "th_intro_sample": {
+        "en": "Who answered, by organisation type, function, region and wave: the basis for every later comparison.",
+        "nl": "Wie er antwoordden, naar type organisatie, functie, regio en meting: de basis voor elke latere "
+              "vergelijking.",
+    },
+    "th_head_structure": {"en": "3. Factor structure of the collaboration module",
+                          "nl": "3. Factorstructuur van de module samenwerking"},
+    "th_intro_structure": {
+        "en": "Before the factors can explain anything, the items must measure them: the correlations must be "
+              "suited to factor analysis, the number of factors must follow from the data (parallel analysis), "
+              "each item must load on its own factor, and each scale must be reliable.",
+        "nl": "Voordat de factoren iets kunnen verklaren, moeten de items ze meten: de correlaties moeten geschikt "
+              "zijn voor factoranalyse, het aantal factoren moet uit de gegevens volgen (parallelle analyse), elk "
+              "item moet op zijn eigen factor laden, en elke schaal moet betrouwbaar zijn.",
+    },
+    "th_head_descriptives": {"en": "4. Descriptives and correlations",
+                             "nl": "4. Beschrijvende statistiek en correlaties"},
+    "th_intro_descriptives": {
+        "en": "How the factor scores, the trust index, its themes and the outcome move together. Correlations "
+              "describe; they do not yet say which factor matters when the others are taken into account.",
+        "nl": "Hoe de factorscores, de vertrouwensindex, haar thema's en de uitkomst samenhangen. Correlaties "
+              "beschrijven; ze zeggen nog niet welke factor ertoe doet als de andere worden meegenomen.",
+    },
+    "th_head_model": {"en": "5. Explanatory model", "nl": "5. Verklarend model"},
+    "th_intro_model": {
+        "en": "A standardized regression of the outcome on all factors together, with standard errors that allow "
+              "for respondents of one region sharing their context; then the path model from the factors through "
+              "trust to the outcome, whose indirect effects show how much of each factor's effect runs through "
+              "trust.",
+        "nl": "Een gestandaardiseerde regressie van de uitkomst op alle factoren samen, met standaardfouten die "
+              "rekening houden met respondenten uit één regio die hun context delen; daarna het padmodel van de "
+              "factoren via vertrouwen naar de uitkomst, waarvan de indirecte effecten laten zien hoeveel van het "
+              "effect van elke factor via vertrouwen loopt.",
+    },
+    "th_head_perspectives": {"en": "6. Perspectives: municipalities and care providers",
+                             "nl": "6. Perspectieven: gemeenten en zorgaanbieders"},
+    "th_intro_perspectives": {
+        "en": "Do the two sides of the table see the collaboration differently? Means can only be compared if the "
+              "items measure the same thing in both groups, so measurement invariance is tested first and its "
+              "verdict qualifies the comparison.",
+        "nl": "Kijken de twee kanten van de tafel verschillend naar de samenwerking? Gemiddelden zijn alleen te "
+              "vergelijken als de items in beide groepen hetzelfde meten; daarom wordt eerst de meetinvariantie "
+              "getoetst, en haar oordeel bepaalt hoe de vergelijking te lezen is.",
+    },
+    "th_head_findings": {"en": "7. Findings and recommendations", "nl": "7. Bevindingen en aanbevelingen"},
+    "th_intro_findings": {
+        "en": "What the numbers say, factor by factor, and the recommendations of the thesis that belong to the "
+              "factors that score lowest or weigh most.",
+        "nl": "Wat de getallen zeggen, factor voor factor, en de aanbevelingen uit de scriptie bij de factoren die "
+              "het laagst scoren of het zwaarst wegen.",
+    },
+    "th_head_export": {"en": "Export", "nl": "Export"},
+    "th_intro_export": {
+        "en": "Every table above, numbered as shown, as CSV (full precision), Markdown and LaTeX.",
+        "nl": "Elke tabel hierboven, genummerd zoals getoond, als CSV (volle precisie), Markdown en LaTeX.",
+    },
 }

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
+from ..threads import one_blas_thread
 from ..warnings import CFAWarning
 from .cfa import CFAFit
 
@@ -125,7 +125,7 @@ def bootstrap(result: CFAFit, data: pd.DataFrame, n_boot: int = 1000, seed: int 
         members = [np.flatnonzero(codes == c) for c in range(codes.max() + 1)]
     rng = np.random.default_rng(seed)
     draws, failed = [], 0
-    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
+    with warnings.catch_warnings(), one_blas_thread():
         warnings.simplefilter("ignore", CFAWarning)  # the original fit has warned of what applies
         for _ in range(n_boot):
             values = result.refit(data.iloc[_resampled_rows(rng, len(data), members)])

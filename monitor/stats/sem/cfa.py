@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from ..factor import MIN_CASES_PER_PARAMETER
+from ..threads import one_blas_thread
 from ..warnings import CFAWarning
 from .estimates import check_solution, estimates_table, parameter_values
 from .fit_measures import degrees_of_freedom, fit_measures
@@ -289,7 +289,7 @@ def growth(data: pd.DataFrame, model: str, estimator: str = "ML", group: str | N
 
 
 def _fit(data, options: dict) -> CFAFit:
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         try:
             return _cfa(data, options)
         except np.linalg.LinAlgError as exc:  # a singular matrix the checks above did not foresee
